@@ -1,0 +1,47 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpError } from '../../lib/http/HttpError.js';
+import type { Logger } from '../../lib/observability/Logger.js';
+import { isScimError } from '../../lib/scim/scimError.js';
+import { ERROR_SCHEMA } from '../../lib/scim/scimSchemas.js';
+import { scimResponse } from './scimResponse.js';
+
+/**
+ * Renders every failure in the RFC 7644 §3.12 error schema. Client errors keep their message;
+ * anything else (a store outage, a bug) is logged and becomes a generic 500, so internals and
+ * secrets never reach the caller, and an infrastructure failure never looks like a 404.
+ */
+export function scimErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const scimErrorHandlerOnError: MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>['onError'] = async (
+    request,
+  ) => {
+    const error = request.error;
+    let status = 500;
+    let scimType: string | undefined;
+    let detail = 'Internal server error';
+    let headers: Record<string, string> = {};
+    if (isScimError(error) && error.status < 500) {
+      status = error.status;
+      scimType = error.scimType ?? undefined;
+      detail = error.message;
+    } else if (error instanceof HttpError && error.expose) {
+      status = error.statusCode;
+      scimType = error.scimType;
+      detail = error.message;
+      headers = { ...error.headers };
+    } else {
+      logger.error('SCIM request failed', {
+        error,
+        method: request.event.requestContext?.http?.method,
+        path: request.event.rawPath,
+        requestId: request.context.awsRequestId,
+      });
+    }
+    request.response = scimResponse(
+      status,
+      { schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail },
+      headers,
+    );
+  };
+  return { onError: scimErrorHandlerOnError };
+}

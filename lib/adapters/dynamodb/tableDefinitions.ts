@@ -1,0 +1,56 @@
+/**
+ * The DynamoDB key design, in one place: the CDK stateful stack and the local engine both build
+ * their tables from these definitions, so the keys the code queries are the keys that exist.
+ * README.md ("Data model") explains what each key and index serves.
+ */
+export type KeyType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey: KeyDefinition;
+}
+
+export interface TableDefinition {
+  /** Stable id: the CDK logical id and the local table name suffix. Never rename. */
+  readonly id: 'Directory' | 'Ledger';
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey: KeyDefinition;
+  readonly globalIndexes: readonly IndexDefinition[];
+}
+
+const s = (name: string): KeyDefinition => ({ name, type: 'S' });
+
+export const directoryTable: TableDefinition = {
+  id: 'Directory',
+  partitionKey: s('pk'),
+  sortKey: s('sk'),
+  globalIndexes: [
+    // Resources by type (list without a Scan) and, overloaded, the groups a user belongs to.
+    { indexName: 'gsi1', partitionKey: s('gsi1pk'), sortKey: s('gsi1sk') },
+    // Lookups by externalId (Entra ID filters on it before every create).
+    { indexName: 'gsi2', partitionKey: s('gsi2pk'), sortKey: s('gsi2sk') },
+    // Sparse: only items with an undelivered outbox carry these keys, so recovery reads just them.
+    { indexName: 'pending', partitionKey: s('pendingPk'), sortKey: s('pendingSk') },
+  ],
+};
+
+export const ledgerTable: TableDefinition = {
+  id: 'Ledger',
+  // One hash chain per subject (a person or a group); seq orders it and forbids forks.
+  partitionKey: s('chain'),
+  sortKey: { name: 'seq', type: 'N' },
+  globalIndexes: [
+    // Time-range queries: one partition per UTC day, sorted by record time.
+    { indexName: 'byTime', partitionKey: s('dayKey'), sortKey: s('timeKey') },
+    // An app's history (sparse: only events that concern an app carry appKey).
+    { indexName: 'byApp', partitionKey: s('appKey'), sortKey: s('timeKey') },
+  ],
+};
+
+export const allTables: readonly TableDefinition[] = [directoryTable, ledgerTable];

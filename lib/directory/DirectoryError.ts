@@ -1,0 +1,22 @@
+export type DirectoryErrorCode =
+  /** A unique attribute (userName) is taken by another resource. */
+  | 'uniqueness'
+  /** The resource changed since it was read (optimistic concurrency). */
+  | 'versionMismatch'
+  /** The resource has undelivered work from an earlier write; deliver it, then retry. */
+  | 'outboxPending'
+  /** The store failed (network, throttling, engine error). */
+  | 'unavailable';
+
+/** Failures of the directory store, by code; the SCIM edge maps each to its HTTP status. */
+export class DirectoryError extends Error {
+  public override readonly name = 'DirectoryError';
+
+  public constructor(
+    public readonly code: DirectoryErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

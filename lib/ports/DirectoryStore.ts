@@ -1,0 +1,53 @@
+import type {
+  GroupRecord,
+  MembershipChange,
+  Outbox,
+  PendingOutbox,
+  ResourceKey,
+  ResourceType,
+  UserRecord,
+} from '../directory/DirectoryRecords.js';
+
+/** What a write expects to find: nothing yet, or the version it read. */
+export type Expected = { readonly absent: true } | { readonly version: number };
+
+export interface Membership {
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly memberType: ResourceType;
+}
+
+/**
+ * Persistence for SCIM users, groups and memberships. Every write is conditional on the expected
+ * version and carries its outbox in the same item write. Reads never return a resource that is
+ * being deleted. Failures throw DirectoryError.
+ */
+export interface DirectoryStore {
+  getUser(id: string): Promise<UserRecord | undefined>;
+  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
+  /** Strongly consistent, case-insensitive (userName is not case-exact in SCIM). */
+  findUserByUserName(userName: string): Promise<UserRecord | undefined>;
+  findIdsByExternalId(type: ResourceType, externalId: string): Promise<string[]>;
+  listUsers(): Promise<UserRecord[]>;
+
+  getGroup(id: string): Promise<GroupRecord | undefined>;
+  getGroups(ids: readonly string[]): Promise<GroupRecord[]>;
+  listGroups(): Promise<GroupRecord[]>;
+
+  membersOf(groupId: string): Promise<Membership[]>;
+  groupIdsOf(memberId: string): Promise<string[]>;
+
+  /** Creates or replaces a user; claims its userName (DirectoryError 'uniqueness' if taken). */
+  putUser(user: UserRecord, expected: Expected, outbox: Outbox): Promise<void>;
+  putGroup(group: GroupRecord, expected: Expected, outbox: Outbox): Promise<void>;
+  /** Marks the resource deleted; the item goes when its outbox (deleteAfter) is delivered. */
+  markDeleted(key: ResourceKey, expected: Expected, outbox: Outbox): Promise<void>;
+
+  /** Idempotent: adding an existing membership or removing a missing one does nothing. */
+  applyMembership(change: MembershipChange): Promise<void>;
+  /** Clears a delivered outbox (or removes the item if it was deleteAfter). Idempotent. */
+  completeOutbox(key: ResourceKey, outboxId: string): Promise<void>;
+  pendingOutbox(key: ResourceKey): Promise<PendingOutbox | undefined>;
+  /** Undelivered outboxes, oldest first (recovery after a crash). */
+  listPendingOutboxes(limit: number): Promise<PendingOutbox[]>;
+}

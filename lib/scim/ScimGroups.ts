@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { GroupRecord, MembershipChange, Outbox, ResourceKey } from '../directory/DirectoryRecords.js';
+import type { LedgerEventDraft } from '../ledger/LedgerEvent.js';
+import type { EventSource, LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
+import { applyPatch } from './applyPatch.js';
+import { checkIfMatch } from './checkIfMatch.js';
+import { deliverOutbox } from './deliverOutbox.js';
+import { type ListResponse, listResources } from './listResources.js';
+import type { ListQuery } from './parseListQuery.js';
+import { type Projection, projectAttributes, wantsAttribute } from './projectAttributes.js';
+import { type MemberRef, representGroup } from './represent.js';
+import type { ScimContext } from './ScimContext.js';
+import type { ScimResult, ScimServiceDependencies } from './ScimUsers.js';
+import { scimError } from './scimError.js';
+import { toPersonSnapshot } from './toPersonSnapshot.js';
+import { validateResource } from './validateResource.js';
+import { writeWithRetry } from './writeWithRetry.js';
+
+type Json = Record<string, unknown>;
+
+interface GroupChange {
+  readonly attributes: Json;
+  readonly members: readonly { value: string; type?: string }[];
+}
+
+/**
+ * SCIM /Groups. Membership rows are projected from each write's outbox; every membership added or
+ * removed becomes a mover event on the member's own ledger chain.
+ */
+export class ScimGroups {
+  private readonly now: () => Date;
+
+  public constructor(private readonly deps: ScimServiceDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  public async create(body: unknown, context: ScimContext): Promise<ScimResult> {
+    const { attributes, members = [] } = validateResource('Group', body);
+    const resolved = await this.resolveMembers(members, undefined);
+    const timestamp = this.now().toISOString();
+    const group = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
+    const outbox = await this.outbox('created', group, null, [], resolved, context, timestamp);
+    await writeWithRetry(this.deps, key(group.id), undefined, () => this.deps.store.putGroup(group, { absent: true }, outbox));
+    await deliverOutbox(this.deps.relay, this.deps.logger, key(group.id), outbox);
+    return { resource: representGroup(group, context.baseUrl, resolved), version: group.version };
+  }
+
+  public async get(id: string, projection: Projection, context: ScimContext): Promise<ScimResult> {
+    const group = await this.require(id);
+    const members = wantsAttribute(projection, 'members') ? await this.membersOf(id, true) : undefined;
+    return {
+      resource: projectAttributes('Group', representGroup(group, context.baseUrl, members), projection),
+      version: group.version,
+    };
+  }
+
+  public async list(query: ListQuery, context: ScimContext): Promise<ListResponse> {
+    return listResources<GroupRecord>({
+      type: 'Group',
+      query,
+      candidates: async (lookup) => {
+        const { store } = this.deps;
+        if (lookup?.attribute === 'id') return [await store.getGroup(lookup.value)].filter((g): g is GroupRecord => !!g);
+        if (lookup?.attribute === 'externalId') return store.getGroups(await store.findIdsByExternalId('Group', lookup.value));
+        return store.listGroups();
+      },
+      represent: async (groups, withDerived) =>
+        Promise.all(
+          groups.map(async (group) =>
+            representGroup(group, context.baseUrl, withDerived ? await this.membersOf(group.id, true) : undefined),
+          ),
+        ),
+      derivedAttribute: 'members',
+    });
+  }
+
+  public async replace(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext): Promise<ScimResult> {
+    const { attributes, members = [] } = validateResource('Group', body);
+    return this.update(id, ifMatch, context, async () => ({ attributes, members }));
+  }
+
+  public async patch(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext): Promise<ScimResult> {
+    return this.update(id, ifMatch, context, async (current, members) => {
+      const patched = await applyPatch('Group', representGroup(current, context.baseUrl, members), body);
+      if (patched === undefined) return undefined;
+      const { attributes, members: next = [] } = validateResource('Group', patched);
+      return { attributes, members: next };
+    });
+  }
+
+  public async delete(id: string, ifMatch: string | undefined, context: ScimContext): Promise<void> {
+    const outbox = await writeWithRetry(this.deps, key(id), ifMatch, async () => {
+      const current = await this.require(id);
+      checkIfMatch(current.version, ifMatch);
+      const timestamp = this.now().toISOString();
+      const members = await this.membersOf(id, false);
+      const outbox: Outbox = {
+        ...(await this.outbox('deleted', current, current, members, [], context, timestamp)),
+        deleteAfter: true,
+      };
+      await this.deps.store.markDeleted(key(id), { version: current.version }, outbox);
+      return outbox;
+    });
+    await deliverOutbox(this.deps.relay, this.deps.logger, key(id), outbox);
+  }
+
+  private async update(
+    id: string,
+    ifMatch: string | undefined,
+    context: ScimContext,
+    change: (current: GroupRecord, members: MemberRef[]) => Promise<GroupChange | undefined>,
+  ): Promise<ScimResult> {
+    const result = await writeWithRetry(this.deps, key(id), ifMatch, async () => {
+      const current = await this.require(id);
+      checkIfMatch(current.version, ifMatch);
+      const currentMembers = await this.membersOf(id, false);
+      const next = await change(current, currentMembers);
+      if (next === undefined) return { group: current, members: currentMembers, outbox: undefined };
+      const members = await this.resolveMembers(next.members, id);
+      const sameMembers = isDeepStrictEqual(ids(members), ids(currentMembers));
+      if (sameMembers && isDeepStrictEqual(next.attributes, current.attributes)) {
+        return { group: current, members: currentMembers, outbox: undefined };
+      }
+      const timestamp = this.now().toISOString();
+      const group = toRecord(id, next.attributes, current.version + 1, current.created, timestamp);
+      const outbox = await this.outbox('updated', group, current, currentMembers, members, context, timestamp);
+      await this.deps.store.putGroup(group, { version: current.version }, outbox);
+      return { group, members, outbox };
+    });
+    if (result.outbox) await deliverOutbox(this.deps.relay, this.deps.logger, key(id), result.outbox);
+    const members = await this.withDisplay(result.members);
+    return { resource: representGroup(result.group, context.baseUrl, members), version: result.group.version };
+  }
+
+  /**
+   * The outbox for a group write: membership rows to add and remove, a mover event for each user
+   * whose memberships changed, and a group event for the audit trail.
+   */
+  private async outbox(
+    change: 'created' | 'updated' | 'deleted',
+    group: GroupRecord,
+    before: GroupRecord | null,
+    previous: readonly MemberRef[],
+    next: readonly MemberRef[],
+    context: ScimContext,
+    timestamp: string,
+  ): Promise<Outbox> {
+    const previousIds = new Set(previous.map((m) => m.value));
+    const nextIds = new Set(next.map((m) => m.value));
+    const added = next.filter((m) => !previousIds.has(m.value));
+    const removed = previous.filter((m) => !nextIds.has(m.value));
+    const memberships: MembershipChange[] = [
+      ...added.map((m) => ({ op: 'add' as const, groupId: group.id, memberId: m.value, memberType: m.type })),
+      ...removed.map((m) => ({ op: 'remove' as const, groupId: group.id, memberId: m.value, memberType: m.type })),
+    ];
+    const source: EventSource = {
+      channel: 'scim',
+      actor: context.actor,
+      ...(context.requestId ? { requestId: context.requestId } : {}),
+      ...(context.operation ? { operation: context.operation } : {}),
+    };
+    const ref = { id: group.id, displayName: group.displayName };
+    const userIds = [...added, ...removed].filter((m) => m.type === 'User').map((m) => m.value);
+    const users = userIds.length ? await this.deps.store.getUsers(userIds) : [];
+    const events: LifecycleEvent[] = users.map((user) => {
+      const snapshot = toPersonSnapshot(user);
+      const joined = nextIds.has(user.id);
+      return {
+        eventId: randomUUID(),
+        kind: 'mover',
+        personId: user.id,
+        occurredAt: timestamp,
+        source,
+        before: snapshot,
+        after: snapshot,
+        changes: ['groups'],
+        ...(joined ? { groupsAdded: [ref] } : { groupsRemoved: [ref] }),
+      };
+    });
+    const auditEvent: LedgerEventDraft = {
+      eventId: randomUUID(),
+      chain: `group#${group.id}`,
+      type: `group.${change}`,
+      occurredAt: timestamp,
+      source,
+      outcome: 'recorded',
+      before: before ? { displayName: before.displayName, externalId: before.externalId } : undefined,
+      after: change === 'deleted' ? undefined : { displayName: group.displayName, externalId: group.externalId },
+      detail: { membersAdded: added.map((m) => m.value), membersRemoved: removed.map((m) => m.value) },
+    };
+    return { id: randomUUID(), createdAt: timestamp, events, memberships, auditEvents: [auditEvent] };
+  }
+
+  /** Members must exist (as users or groups) and a group cannot contain itself. */
+  private async resolveMembers(members: readonly { value: string; type?: string }[], groupId: string | undefined): Promise<MemberRef[]> {
+    if (members.length === 0) return [];
+    const values = members.map((m) => m.value);
+    if (groupId !== undefined && values.includes(groupId)) throw scimError(400, 'invalidValue', 'A group cannot be a member of itself');
+    const users = await this.deps.store.getUsers(values);
+    const userIds = new Set(users.map((u) => u.id));
+    const rest = values.filter((value) => !userIds.has(value));
+    const groups = rest.length ? await this.deps.store.getGroups(rest) : [];
+    const groupIds = new Set(groups.map((g) => g.id));
+    const missing = rest.filter((value) => !groupIds.has(value));
+    if (missing.length > 0) {
+      throw scimError(400, 'invalidValue', `Members not found: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`);
+    }
+    const display = new Map<string, string | undefined>([
+      ...users.map((u) => [u.id, typeof u.attributes.displayName === 'string' ? u.attributes.displayName : u.userName] as const),
+      ...groups.map((g) => [g.id, g.displayName] as const),
+    ]);
+    return values
+      .map((value) => ({ value, type: userIds.has(value) ? ('User' as const) : ('Group' as const), display: display.get(value) }))
+      .sort((a, b) => a.value.localeCompare(b.value));
+  }
+
+  private async membersOf(groupId: string, withDisplay: boolean): Promise<MemberRef[]> {
+    const rows = await this.deps.store.membersOf(groupId);
+    const members = rows.map((row) => ({ value: row.memberId, type: row.memberType })).sort((a, b) => a.value.localeCompare(b.value));
+    return withDisplay ? this.withDisplay(members) : members;
+  }
+
+  private async withDisplay(members: readonly MemberRef[]): Promise<MemberRef[]> {
+    if (members.length === 0 || members.every((m) => m.display !== undefined)) return [...members];
+    const users = await this.deps.store.getUsers(members.filter((m) => m.type === 'User').map((m) => m.value));
+    const groups = await this.deps.store.getGroups(members.filter((m) => m.type === 'Group').map((m) => m.value));
+    const display = new Map<string, string>([
+      ...users.map((u) => [u.id, typeof u.attributes.displayName === 'string' ? u.attributes.displayName : u.userName] as const),
+      ...groups.map((g) => [g.id, g.displayName] as const),
+    ]);
+    return members.map((m) => ({ ...m, ...(display.has(m.value) ? { display: display.get(m.value) } : {}) }));
+  }
+
+  private async require(id: string): Promise<GroupRecord> {
+    const group = await this.deps.store.getGroup(id);
+    if (!group) throw scimError(404, null, `Group ${id} not found`);
+    return group;
+  }
+}
+
+const key = (id: string): ResourceKey => ({ type: 'Group', id });
+const ids = (members: readonly MemberRef[]): string[] => members.map((m) => m.value).sort();
+
+function toRecord(id: string, attributes: Json, version: number, created: string, lastModified: string): GroupRecord {
+  return {
+    id,
+    displayName: String(attributes.displayName),
+    ...(typeof attributes.externalId === 'string' ? { externalId: attributes.externalId } : {}),
+    version,
+    created,
+    lastModified,
+    attributes,
+  };
+}

@@ -1,0 +1,77 @@
+import SCIMMY from 'scimmy';
+import { coerceEntraValues, findAttribute } from './coerceEntraValues.js';
+import { isScimError, scimError } from './scimError.js';
+import { type ScimResourceType, schemaDefinition } from './scimSchemas.js';
+
+type Json = Record<string, unknown>;
+
+interface Operation {
+  op?: unknown;
+  path?: unknown;
+  value?: unknown;
+}
+
+/**
+ * Applies an RFC 7644 §3.5.2 PatchOp to a resource's SCIM representation with scimmy's PatchOp
+ * engine (paths, value filters, mutability, types), after smoothing over Entra ID's dialect.
+ * Returns the patched representation, or undefined when the patch changes nothing.
+ */
+export async function applyPatch(type: ScimResourceType, current: Json, body: unknown): Promise<Json | undefined> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw scimError(400, 'invalidSyntax', 'PATCH body must be a PatchOp object');
+  }
+  const message = body as { schemas?: unknown; Operations?: unknown };
+  if (!Array.isArray(message.Operations)) {
+    throw scimError(400, 'invalidSyntax', "PatchOp request body must contain an 'Operations' array");
+  }
+  const definition = schemaDefinition(type);
+  const operations = (message.Operations as unknown[]).map((operation) =>
+    normaliseOperation(definition, current, operation as Operation),
+  );
+  try {
+    const schema = type === 'User' ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
+    const instance = new schema(current, 'out');
+    const patch = new SCIMMY.Messages.PatchOp({ schemas: message.schemas, Operations: operations } as never);
+    const result = await patch.apply(instance as never);
+    return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as Json);
+  } catch (error) {
+    throw toScimError(error);
+  }
+}
+
+function normaliseOperation(definition: SCIMMY.Types.SchemaDefinition, current: Json, operation: Operation): Operation {
+  if (operation === null || typeof operation !== 'object' || Array.isArray(operation)) return operation;
+  const { op, path, value } = operation;
+  if (typeof path === 'string') {
+    const rewritten = addMissingTypedValue(current, op, path, value);
+    if (rewritten) return rewritten;
+    return { ...operation, value: coerceEntraValues(findAttribute(definition, path), value) };
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const coerced: Json = {};
+    for (const [key, child] of Object.entries(value as Json)) coerced[key] = coerceEntraValues(findAttribute(definition, key), child);
+    return { ...operation, value: coerced };
+  }
+  return operation;
+}
+
+/**
+ * Entra ID replaces `emails[type eq "work"].value` on users that have no work email yet and expects
+ * the value to be added; RFC 7644 would answer noTarget. Turn it into an add of a typed value.
+ */
+function addMissingTypedValue(current: Json, op: unknown, path: string, value: unknown): Operation | undefined {
+  const match = /^(\w+)\[type eq "([^"]*)"\]\.(\w+)$/i.exec(path);
+  if (!match || typeof op !== 'string' || !['add', 'replace'].includes(op.toLowerCase())) return undefined;
+  const [, attribute = '', typeName = '', sub = ''] = match;
+  const key = Object.keys(current).find((candidate) => candidate.toLowerCase() === attribute.toLowerCase());
+  const existing = key ? current[key] : undefined;
+  const hasType = Array.isArray(existing) && existing.some((element) => (element as Json)?.type === typeName);
+  if (hasType) return undefined;
+  return { op: 'add', path: attribute, value: [{ type: typeName, [sub]: value }] };
+}
+
+function toScimError(error: unknown): Error {
+  if (isScimError(error)) return error;
+  if (error instanceof TypeError) return scimError(400, 'invalidValue', error.message);
+  return error as Error;
+}

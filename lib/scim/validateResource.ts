@@ -1,0 +1,60 @@
+import SCIMMY from 'scimmy';
+import { coerceEntraValues } from './coerceEntraValues.js';
+import { isScimError, scimError } from './scimError.js';
+import { type ScimResourceType, schemaDefinition } from './scimSchemas.js';
+
+type Json = Record<string, unknown>;
+
+/** Attributes the server owns or derives; a client's values for them are never stored. */
+const SERVER_OWNED = new Set(['schemas', 'id', 'meta', 'groups', 'members', 'password']);
+
+export interface ValidatedResource {
+  /** Client-writable attributes as the schema coerced them. */
+  readonly attributes: Json;
+  /** Group members as sent (validated for shape), undefined for users or when absent. */
+  readonly members?: readonly { value: string; type?: string }[];
+}
+
+/**
+ * Validates a POST or PUT body against the resource's schema (RFC 7643 types, required attributes,
+ * canonical values) before anything is written. Passwords are never kept: Perimeter provisions
+ * identities, it does not authenticate them.
+ */
+export function validateResource(type: ScimResourceType, body: unknown): ValidatedResource {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw scimError(400, 'invalidSyntax', `Request body must be a single ${type} resource object`);
+  }
+  const definition = schemaDefinition(type);
+  const input = coerceEntraValues(definition, body) as Json;
+  let coerced: Json;
+  try {
+    const schema = type === 'User' ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
+    coerced = JSON.parse(JSON.stringify(new schema(input, 'in'))) as Json;
+  } catch (error) {
+    if (isScimError(error)) throw error;
+    throw scimError(400, 'invalidValue', (error as Error).message);
+  }
+  const attributes: Json = {};
+  for (const [key, value] of Object.entries(coerced)) if (!SERVER_OWNED.has(key)) attributes[key] = value;
+  const required = type === 'User' ? 'userName' : 'displayName';
+  if (typeof attributes[required] !== 'string' || (attributes[required] as string).trim() === '') {
+    throw scimError(400, 'invalidValue', `Attribute '${required}' is required and must not be empty`);
+  }
+  if (type === 'User' && attributes.active === undefined) attributes.active = true;
+  return { attributes, ...(type === 'Group' ? { members: parseMembers((input as Json).members) } : {}) };
+}
+
+export function parseMembers(value: unknown): { value: string; type?: string }[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw scimError(400, 'invalidValue', "Attribute 'members' must be a list");
+  const seen = new Map<string, { value: string; type?: string }>();
+  for (const member of value) {
+    const id = (member as Json | null)?.value;
+    if (typeof id !== 'string' || id.trim() === '') {
+      throw scimError(400, 'invalidValue', "Every member needs a non-empty string 'value'");
+    }
+    const memberType = (member as Json).type;
+    seen.set(id, { value: id, ...(typeof memberType === 'string' ? { type: memberType } : {}) });
+  }
+  return [...seen.values()];
+}

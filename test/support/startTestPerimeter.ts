@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../lib/observability/createJsonLogger.js';
+import { type RunningPerimeter, startPerimeter } from '../../local/startPerimeter.js';
+
+export const TEST_SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestPerimeter extends RunningPerimeter {
+  readonly dataDir: string;
+  /** fetch against the SCIM API with the test token (override headers to test auth). */
+  scim(path: string, init?: ScimRequestInit): Promise<ScimReply>;
+  stop(): Promise<void>;
+}
+
+export interface ScimRequestInit {
+  readonly method?: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  /** Send this exact text as the body instead of JSON-encoding `body`. */
+  readonly rawBody?: string;
+}
+
+export interface ScimReply {
+  readonly status: number;
+  readonly headers: Headers;
+  // biome-ignore lint: test convenience, shape asserted by each test
+  readonly body: any;
+}
+
+/** Local mode on a free port, with an in-memory engine unless `persistent` names a data dir. */
+export async function startTestPerimeter(options: { dataDir?: string; inMemory?: boolean } = {}): Promise<TestPerimeter> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'perimeter-test-')));
+  const running = await startPerimeter({
+    port: 0,
+    dataDir,
+    inMemory: options.inMemory ?? options.dataDir === undefined,
+    scimToken: TEST_SCIM_TOKEN,
+    adminToken: TEST_ADMIN_TOKEN,
+    logger: silentLogger,
+    recoveryIntervalMs: 60_000,
+  });
+  const scim = async (path: string, init: ScimRequestInit = {}): Promise<ScimReply> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${TEST_SCIM_TOKEN}`, ...init.headers };
+    let body: string | undefined = init.rawBody;
+    if (body === undefined && init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/scim+json';
+    }
+    const response = await fetch(`${running.url}/scim/v2${path}`, { method: init.method ?? 'GET', headers, body });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    ...running,
+    dataDir,
+    scim,
+    stop: async () => {
+      await running.close();
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
