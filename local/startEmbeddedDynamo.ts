@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedDynamo {
   readonly endpoint: string;
@@ -7,19 +6,27 @@ export interface EmbeddedDynamo {
 }
 
 /**
- * Starts dynalite (DynamoDB's API on LevelDB) on a free loopback port. With a path, data persists
- * there: LevelDB writes every acknowledged change to its log before answering, so a kill -9 of this
- * process loses nothing the API acknowledged. Without a path it runs in memory (tests).
+ * Starts dynalite (DynamoDB's API on LevelDB) on a free loopback port, in a worker thread of this
+ * process. With a path, data persists there: LevelDB appends every acknowledged change to its log
+ * before answering, so a kill -9 of this process loses nothing the API acknowledged. Without a path
+ * it runs in memory (tests).
  */
 export async function startEmbeddedDynamo(path?: string): Promise<EmbeddedDynamo> {
-  const server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const worker = new Worker(new URL('./embeddedDynamoWorker.mjs', import.meta.url), { workerData: { path } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port?: number; error?: string }) => {
+      if (message.port) resolve(message.port);
+      else reject(new Error(`Embedded DynamoDB failed to start: ${message.error ?? 'unknown error'}`));
+    });
+    worker.once('error', (error) => reject(new Error('Embedded DynamoDB failed to start', { cause: error })));
   });
-  const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+      worker.postMessage('close');
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await worker.terminate();
+    },
   };
 }

@@ -112,7 +112,10 @@ async function discovery(collection: string, id: string | undefined, query: URLS
   const body = await instance.read();
   // scimmy renders locations against a fixed placeholder; swap in this request's base URL.
   const text = JSON.stringify(body).split(BASE_URL_PLACEHOLDER).join(baseUrl);
-  return scimResponse(200, JSON.parse(text));
+  const rendered = JSON.parse(text) as Record<string, unknown>;
+  // scimmy reports its page size (20) as itemsPerPage; RFC 7644 §3.4.2 means the resources returned.
+  if (Array.isArray(rendered.Resources)) rendered.itemsPerPage = rendered.Resources.length;
+  return scimResponse(200, rendered);
 }
 
 function allow(method: string, allowed: readonly string[]): void {

@@ -20,7 +20,8 @@ export function scimErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyE
     let scimType: string | undefined;
     let detail = 'Internal server error';
     let headers: Record<string, string> = {};
-    if (isScimError(error) && error.status < 500) {
+    // 501 is a deliberate answer (e.g. /Bulk is not supported), not a failure with internals to hide.
+    if (isScimError(error) && (error.status < 500 || error.status === 501)) {
       status = error.status;
       scimType = error.scimType ?? undefined;
       detail = error.message;

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -54,5 +54,9 @@ export class ServiceStack extends Stack {
     const scimIntegration = new HttpLambdaIntegration('ScimIntegration', scim.function);
     this.api.addRoutes({ path: '/scim/v2', methods: [apigw.HttpMethod.ANY], integration: scimIntegration });
     this.api.addRoutes({ path: '/scim/v2/{proxy+}', methods: [apigw.HttpMethod.ANY], integration: scimIntegration });
+    new CfnOutput(this, 'ScimBaseUrl', {
+      description: 'Give this to the IdP as the SCIM base URL (Okta) or tenant URL (Entra ID)',
+      value: `${this.api.apiEndpoint}/scim/v2`,
+    });
   }
 }

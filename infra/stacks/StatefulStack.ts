@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -36,6 +36,10 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     pin(this.scimTokens, 'ScimTokens');
+    new CfnOutput(this, 'ScimTokensSecretArn', {
+      description: 'Put the SHA-256 hashes of SCIM bearer tokens here (npm run perimeter -- token new)',
+      value: this.scimTokens.secretArn,
+    });
   }
 
   private table(definition: TableDefinition): dynamodb.TableV2 {

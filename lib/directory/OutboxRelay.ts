@@ -28,7 +28,7 @@ export class OutboxRelay {
     for (const change of outbox.memberships) await this.store.applyMembership(change);
     const drafts = [...outbox.events.map(lifecycleToLedgerDraft), ...(outbox.auditEvents ?? [])];
     for (const draft of drafts) await this.ledger.append(draft, { dedupeSince: outbox.createdAt });
-    await this.store.completeOutbox(key, outbox.id);
+    await this.store.completeOutbox(key, outbox);
     for (const event of outbox.events) for (const listener of this.listeners) await listener(event);
   }
 

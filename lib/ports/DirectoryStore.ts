@@ -8,9 +8,6 @@ import type {
   UserRecord,
 } from '../directory/DirectoryRecords.js';
 
-/** What a write expects to find: nothing yet, or the version it read. */
-export type Expected = { readonly absent: true } | { readonly version: number };
-
 export interface Membership {
   readonly groupId: string;
   readonly memberId: string;
@@ -37,16 +34,20 @@ export interface DirectoryStore {
   membersOf(groupId: string): Promise<Membership[]>;
   groupIdsOf(memberId: string): Promise<string[]>;
 
-  /** Creates or replaces a user; claims its userName (DirectoryError 'uniqueness' if taken). */
-  putUser(user: UserRecord, expected: Expected, outbox: Outbox): Promise<void>;
-  putGroup(group: GroupRecord, expected: Expected, outbox: Outbox): Promise<void>;
-  /** Marks the resource deleted; the item goes when its outbox (deleteAfter) is delivered. */
-  markDeleted(key: ResourceKey, expected: Expected, outbox: Outbox): Promise<void>;
+  /**
+   * Creates a user (`previous` undefined) or replaces the version `previous` was read at, claiming
+   * its userName if new or changed (DirectoryError 'uniqueness' if taken, 'versionMismatch' if the
+   * user changed since it was read).
+   */
+  putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void>;
+  putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void>;
+  /** Marks the resource deleted if still at `version`; the item goes when its outbox is delivered. */
+  markDeleted(key: ResourceKey, version: number, outbox: Outbox): Promise<void>;
 
   /** Idempotent: adding an existing membership or removing a missing one does nothing. */
   applyMembership(change: MembershipChange): Promise<void>;
   /** Clears a delivered outbox (or removes the item if it was deleteAfter). Idempotent. */
-  completeOutbox(key: ResourceKey, outboxId: string): Promise<void>;
+  completeOutbox(key: ResourceKey, outbox: Outbox): Promise<void>;
   pendingOutbox(key: ResourceKey): Promise<PendingOutbox | undefined>;
   /** Undelivered outboxes, oldest first (recovery after a crash). */
   listPendingOutboxes(limit: number): Promise<PendingOutbox[]>;

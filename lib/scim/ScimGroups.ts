@@ -41,7 +41,7 @@ export class ScimGroups {
     const timestamp = this.now().toISOString();
     const group = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
     const outbox = await this.outbox('created', group, null, [], resolved, context, timestamp);
-    await writeWithRetry(this.deps, key(group.id), undefined, () => this.deps.store.putGroup(group, { absent: true }, outbox));
+    await writeWithRetry(this.deps, key(group.id), undefined, () => this.deps.store.putGroup(group, undefined, outbox));
     await deliverOutbox(this.deps.relay, this.deps.logger, key(group.id), outbox);
     return { resource: representGroup(group, context.baseUrl, resolved), version: group.version };
   }
@@ -99,7 +99,7 @@ export class ScimGroups {
         ...(await this.outbox('deleted', current, current, members, [], context, timestamp)),
         deleteAfter: true,
       };
-      await this.deps.store.markDeleted(key(id), { version: current.version }, outbox);
+      await this.deps.store.markDeleted(key(id), current.version, outbox);
       return outbox;
     });
     await deliverOutbox(this.deps.relay, this.deps.logger, key(id), outbox);
@@ -125,7 +125,7 @@ export class ScimGroups {
       const timestamp = this.now().toISOString();
       const group = toRecord(id, next.attributes, current.version + 1, current.created, timestamp);
       const outbox = await this.outbox('updated', group, current, currentMembers, members, context, timestamp);
-      await this.deps.store.putGroup(group, { version: current.version }, outbox);
+      await this.deps.store.putGroup(group, current, outbox);
       return { group, members, outbox };
     });
     if (result.outbox) await deliverOutbox(this.deps.relay, this.deps.logger, key(id), result.outbox);

@@ -5,7 +5,7 @@ import type { OutboxRelay } from '../directory/OutboxRelay.js';
 import { classifyChange } from '../lifecycle/classifyChange.js';
 import type { GroupRef, LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
 import type { Logger } from '../observability/Logger.js';
-import type { DirectoryStore, Expected } from '../ports/DirectoryStore.js';
+import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { applyPatch } from './applyPatch.js';
 import { checkIfMatch } from './checkIfMatch.js';
 import { deliverOutbox } from './deliverOutbox.js';
@@ -50,7 +50,7 @@ export class ScimUsers {
     const user = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
     const outbox = this.outbox([this.event(null, user, context, timestamp)], timestamp);
     await writeWithRetry(this.deps, { type: 'User', id: user.id }, undefined, () =>
-      this.deps.store.putUser(user, { absent: true }, outbox),
+      this.deps.store.putUser(user, undefined, outbox),
     );
     await deliverOutbox(this.deps.relay, this.deps.logger, { type: 'User', id: user.id }, outbox);
     return { resource: representUser(user, context.baseUrl, []), version: user.version };
@@ -101,7 +101,7 @@ export class ScimUsers {
         memberships: groups.map((group) => ({ op: 'remove', groupId: group.id, memberId: id, memberType: 'User' })),
         deleteAfter: true,
       };
-      await this.deps.store.markDeleted(key, { version: current.version }, outbox);
+      await this.deps.store.markDeleted(key, current.version, outbox);
       return outbox;
     });
     await deliverOutbox(this.deps.relay, this.deps.logger, key, outbox);
@@ -127,8 +127,7 @@ export class ScimUsers {
       const next = toRecord(id, attributes, current.version + 1, current.created, timestamp);
       const event = this.event(current, next, context, timestamp);
       const outbox = this.outbox(event ? [event] : [], timestamp);
-      const expected: Expected = { version: current.version };
-      await this.deps.store.putUser(next, expected, outbox);
+      await this.deps.store.putUser(next, current, outbox);
       return { user: next, groups, outbox };
     });
     if (result.outbox) await deliverOutbox(this.deps.relay, this.deps.logger, key, result.outbox);
@@ -171,11 +170,8 @@ export class ScimUsers {
   ): LifecycleEvent {
     const beforeSnapshot = before ? toPersonSnapshot(before) : null;
     const afterSnapshot = after ? toPersonSnapshot(after) : null;
-    const profileChanged = before !== null && after !== null && !isDeepStrictEqual(before.attributes, after.attributes);
-    const classified = classifyChange(beforeSnapshot, afterSnapshot, profileChanged ? ['profile'] : []) ?? {
-      kind: 'mover' as const,
-      changes: ['profile'],
-    };
+    // Writes only happen when attributes changed; if none the snapshot holds did, the profile did.
+    const classified = classifyChange(beforeSnapshot, afterSnapshot) ?? { kind: 'mover' as const, changes: ['profile'] };
     const personId = (after ?? before)?.id ?? '';
     return {
       eventId: randomUUID(),

@@ -25,8 +25,9 @@ export async function applyPatch(type: ScimResourceType, current: Json, body: un
     throw scimError(400, 'invalidSyntax', "PatchOp request body must contain an 'Operations' array");
   }
   const definition = schemaDefinition(type);
+  const typedValuesAdded = new Set<string>();
   const operations = (message.Operations as unknown[]).map((operation) =>
-    normaliseOperation(definition, current, operation as Operation),
+    normaliseOperation(definition, current, operation as Operation, typedValuesAdded),
   );
   try {
     const schema = type === 'User' ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
@@ -39,12 +40,22 @@ export async function applyPatch(type: ScimResourceType, current: Json, body: un
   }
 }
 
-function normaliseOperation(definition: SCIMMY.Types.SchemaDefinition, current: Json, operation: Operation): Operation {
+function normaliseOperation(
+  definition: SCIMMY.Types.SchemaDefinition,
+  current: Json,
+  operation: Operation,
+  typedValuesAdded: Set<string>,
+): Operation {
   if (operation === null || typeof operation !== 'object' || Array.isArray(operation)) return operation;
   const { op, path, value } = operation;
   if (typeof path === 'string') {
-    const rewritten = addMissingTypedValue(current, op, path, value);
+    const rewritten = addMissingTypedValue(current, op, path, value, typedValuesAdded);
     if (rewritten) return rewritten;
+    if (typeof op === 'string' && op.toLowerCase() === 'remove' && Array.isArray(value)) {
+      // Entra ID removes members as [{ "$ref": null, "value": id }]. A null sub-attribute is unassigned
+      // (RFC 7643 §2.5), not a criterion: matching "$ref eq null" would remove nothing.
+      return { ...operation, value: value.map(withoutNullMembers) };
+    }
     return { ...operation, value: coerceEntraValues(findAttribute(definition, path), value) };
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -57,17 +68,32 @@ function normaliseOperation(definition: SCIMMY.Types.SchemaDefinition, current: 
 
 /**
  * Entra ID replaces `emails[type eq "work"].value` on users that have no work email yet and expects
- * the value to be added; RFC 7644 would answer noTarget. Turn it into an add of a typed value.
+ * the value to be added; RFC 7644 would answer noTarget. Turn it into an add of a typed value. Entra
+ * sets a new work address one sub-attribute per operation (`addresses[type eq "work"].locality`, then
+ * `.country`): only the first creates the typed value, the later ones fill it in as ordinary paths.
  */
-function addMissingTypedValue(current: Json, op: unknown, path: string, value: unknown): Operation | undefined {
+function addMissingTypedValue(
+  current: Json,
+  op: unknown,
+  path: string,
+  value: unknown,
+  typedValuesAdded: Set<string>,
+): Operation | undefined {
   const match = /^(\w+)\[type eq "([^"]*)"\]\.(\w+)$/i.exec(path);
   if (!match || typeof op !== 'string' || !['add', 'replace'].includes(op.toLowerCase())) return undefined;
   const [, attribute = '', typeName = '', sub = ''] = match;
   const key = Object.keys(current).find((candidate) => candidate.toLowerCase() === attribute.toLowerCase());
   const existing = key ? current[key] : undefined;
   const hasType = Array.isArray(existing) && existing.some((element) => (element as Json)?.type === typeName);
-  if (hasType) return undefined;
+  const typedValue = `${attribute.toLowerCase()}[${typeName}]`;
+  if (hasType || typedValuesAdded.has(typedValue)) return undefined;
+  typedValuesAdded.add(typedValue);
   return { op: 'add', path: attribute, value: [{ type: typeName, [sub]: value }] };
+}
+
+function withoutNullMembers(element: unknown): unknown {
+  if (element === null || typeof element !== 'object' || Array.isArray(element)) return element;
+  return Object.fromEntries(Object.entries(element as Json).filter(([, child]) => child !== null));
 }
 
 function toScimError(error: unknown): Error {

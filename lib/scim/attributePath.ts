@@ -85,3 +85,8 @@ function lookupSubAttribute(definition: SCIMMY.Types.SchemaDefinition, schema: s
     return name;
   }
 }
+
+/** Complex attributes with a "value" sub-attribute (emails, members) compare on it when unqualified. */
+export function hasValueSubAttribute(attribute: AttributePath['definition']): boolean {
+  return (attribute.subAttributes ?? []).some((sub) => sub.name === 'value');
+}

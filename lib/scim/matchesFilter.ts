@@ -1,5 +1,5 @@
 import type { Compare, Filter } from 'scim2-parse-filter';
-import { type AttributePath, type Json, resolveAttributePath, valuesAt } from './attributePath.js';
+import { type AttributePath, hasValueSubAttribute, type Json, resolveAttributePath, valuesAt } from './attributePath.js';
 import type { ScimResourceType } from './scimSchemas.js';
 
 /**
@@ -52,8 +52,8 @@ function resolve(
     return { path, values: valuesAt(node, own) };
   }
   let path = resolveAttributePath(type, attrPath);
-  if (path.definition.type === 'complex' && path.names.length === 1) {
-    // "emails co x" means the emails' values.
+  if (path.definition.type === 'complex' && path.names.length === 1 && hasValueSubAttribute(path.definition)) {
+    // "emails co x" means the emails' values; "name pr" means a non-empty name.
     path = resolveAttributePath(type, `${attrPath}.value`);
   }
   return { path, values: valuesAt(node, path) };

@@ -105,11 +105,12 @@ function removePath(type: ScimResourceType, resource: Json, name: string): void 
   }
 }
 
-/** Whether a response under this projection includes the (top-level) attribute at all. */
+/** Whether a response under this projection includes the (top-level core) attribute at all. */
 export function wantsAttribute(projection: Projection, attribute: string): boolean {
   const name = attribute.toLowerCase();
-  const mentions = (list: readonly string[] | undefined): boolean =>
-    (list ?? []).some((entry) => entry.toLowerCase().split('.')[0] === name);
-  if (projection.attributes?.length) return mentions(projection.attributes);
-  return !mentions(projection.excludedAttributes);
+  // "groups", "groups.display" and "urn:ietf:params:scim:schemas:core:2.0:User:groups" all name groups.
+  const parts = (entry: string): string[] => entry.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/, '').split('.');
+  if (projection.attributes?.length) return projection.attributes.some((entry) => parts(entry)[0] === name);
+  // Excluding a sub-attribute ("groups.display") still returns the attribute.
+  return !(projection.excludedAttributes ?? []).some((entry) => parts(entry).join('.') === name);
 }

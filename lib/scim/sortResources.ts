@@ -1,4 +1,4 @@
-import { type Json, resolveAttributePath, valuesAt } from './attributePath.js';
+import { type AttributePath, getCaseInsensitive, type Json, resolveAttributePath, valuesAt } from './attributePath.js';
 import type { ScimResourceType } from './scimSchemas.js';
 
 /**
@@ -10,8 +10,7 @@ export function sortResources(type: ScimResourceType, resources: Json[], sortBy:
   if (path.definition.type === 'complex' && path.names.length === 1) path = resolveAttributePath(type, `${sortBy}.value`);
   const caseExact = path.definition.config.caseExact === true;
   const keyOf = (resource: Json): string | number | undefined => {
-    const values = valuesAt(resource, path);
-    const value = values[0];
+    const value = sortValue(resource, path);
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'number') return value;
     if (path.definition.type === 'dateTime') return Date.parse(String(value));
@@ -25,4 +24,17 @@ export function sortResources(type: ScimResourceType, resources: Json[], sortBy:
     return descending ? -order : order;
   });
   return keyed.map((entry) => entry.resource);
+}
+
+/** The primary element's value when an element is marked primary, else the first value. */
+function sortValue(resource: Json, path: AttributePath): unknown {
+  const [top = '', sub] = path.names;
+  if (sub !== undefined) {
+    const primary = valuesAt(resource, { ...path, names: [top] }).find(
+      (element) => element !== null && typeof element === 'object' && (element as Json).primary === true,
+    );
+    const value = primary === undefined ? undefined : getCaseInsensitive(primary as Json, sub);
+    if (value !== undefined && value !== null) return value;
+  }
+  return valuesAt(resource, path)[0];
 }

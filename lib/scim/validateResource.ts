@@ -25,7 +25,9 @@ export function validateResource(type: ScimResourceType, body: unknown): Validat
     throw scimError(400, 'invalidSyntax', `Request body must be a single ${type} resource object`);
   }
   const definition = schemaDefinition(type);
-  const input = coerceEntraValues(definition, body) as Json;
+  // RFC 7643 §2.5: null is the same as unassigned. Entra ID's documented create request sends
+  // "phoneNumbers": null and the like for attributes the person has no value for.
+  const input = coerceEntraValues(definition, withoutNulls(body)) as Json;
   let coerced: Json;
   try {
     const schema = type === 'User' ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
@@ -42,6 +44,14 @@ export function validateResource(type: ScimResourceType, body: unknown): Validat
   }
   if (type === 'User' && attributes.active === undefined) attributes.active = true;
   return { attributes, ...(type === 'Group' ? { members: parseMembers((input as Json).members) } : {}) };
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Json = {};
+  for (const [key, child] of Object.entries(value as Json)) if (child !== null) out[key] = withoutNulls(child);
+  return out;
 }
 
 export function parseMembers(value: unknown): { value: string; type?: string }[] {

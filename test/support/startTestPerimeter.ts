@@ -30,7 +30,9 @@ export interface ScimReply {
 }
 
 /** Local mode on a free port, with an in-memory engine unless `persistent` names a data dir. */
-export async function startTestPerimeter(options: { dataDir?: string; inMemory?: boolean } = {}): Promise<TestPerimeter> {
+export async function startTestPerimeter(
+  options: { dataDir?: string; inMemory?: boolean; dynamodbEndpoint?: string } = {},
+): Promise<TestPerimeter> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'perimeter-test-')));
   const running = await startPerimeter({
@@ -41,6 +43,7 @@ export async function startTestPerimeter(options: { dataDir?: string; inMemory?:
     adminToken: TEST_ADMIN_TOKEN,
     logger: silentLogger,
     recoveryIntervalMs: 60_000,
+    ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
   });
   const scim = async (path: string, init: ScimRequestInit = {}): Promise<ScimReply> => {
     const headers: Record<string, string> = { authorization: `Bearer ${TEST_SCIM_TOKEN}`, ...init.headers };

@@ -15,7 +15,12 @@ import type {
   ResourceType,
   UserRecord,
 } from '../../directory/DirectoryRecords.js';
-import type { DirectoryStore, Expected, Membership } from '../../ports/DirectoryStore.js';
+import type { DirectoryStore, Membership } from '../../ports/DirectoryStore.js';
+
+/** What a conditional write expects to find: nothing yet, or the version that was read. */
+type Expected = { readonly absent: true } | { readonly version: number };
+const expectedFrom = (previous: { version: number } | undefined): Expected =>
+  previous ? { version: previous.version } : { absent: true };
 import { batchGetAll } from './batchGetAll.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { queryAll } from './queryAll.js';
@@ -119,11 +124,11 @@ export class DynamoDirectoryStore implements DirectoryStore {
     return items.map((item) => String(item.groupId));
   }
 
-  public async putUser(user: UserRecord, expected: Expected, outbox: Outbox): Promise<void> {
+  public async putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void> {
     const key = resourceKey({ type: 'User', id: user.id });
+    const expected = expectedFrom(previous);
     const nameKey = userNameKey(user.userName);
-    const previous = 'version' in expected ? await this.getItem(key) : undefined;
-    const previousNameKey = previous ? String(previous.userNameKey) : undefined;
+    const previousNameKey = previous ? userNameKey(previous.userName) : undefined;
     const claimed = previousNameKey !== nameKey;
     if (claimed) await this.claimUserName(nameKey, user.id);
     const item: Item = {
@@ -148,7 +153,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
     }
   }
 
-  public async putGroup(group: GroupRecord, expected: Expected, outbox: Outbox): Promise<void> {
+  public async putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void> {
+    const expected = expectedFrom(previous);
     const item: Item = {
       ...resourceKey({ type: 'Group', id: group.id }),
       type: 'Group',
@@ -160,8 +166,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
     await this.conditionalPut(item, expected);
   }
 
-  public async markDeleted(key: ResourceKey, expected: Expected, outbox: Outbox): Promise<void> {
-    if (!('version' in expected)) throw new TypeError('markDeleted needs the version that was read');
+  public async markDeleted(key: ResourceKey, version: number, outbox: Outbox): Promise<void> {
     const pending = outboxAttributes(outbox, key);
     try {
       await this.db.send(
@@ -175,7 +180,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
           ExpressionAttributeValues: {
             ':true': true,
             ':one': 1,
-            ':version': expected.version,
+            ':version': version,
             ':outbox': pending.outbox,
             ':outboxId': pending.outboxId,
             ':pendingPk': pending.pendingPk,
@@ -184,7 +189,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
         }),
       );
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw await this.explainConflict(resourceKey(key), expected);
+      if (isConditionalCheckFailed(error)) throw await this.explainConflict(resourceKey(key), { version });
       throw unavailable('mark deleted', error);
     }
   }
@@ -213,22 +218,15 @@ export class DynamoDirectoryStore implements DirectoryStore {
     });
   }
 
-  public async completeOutbox(key: ResourceKey, outboxId: string): Promise<void> {
+  public async completeOutbox(key: ResourceKey, outbox: Outbox): Promise<void> {
     const itemKey = resourceKey(key);
-    const item = await this.getItem(itemKey);
-    if (!item || item.outboxId !== outboxId) return;
-    const outbox = JSON.parse(String(item.outbox)) as Outbox;
+    const ifStillPending = { ConditionExpression: 'outboxId = :outboxId', ExpressionAttributeValues: { ':outboxId': outbox.id } };
     try {
       if (outbox.deleteAfter) {
+        const item = await this.getItem(itemKey);
+        if (!item || item.outboxId !== outbox.id) return;
         if (key.type === 'User') await this.releaseUserName(String(item.userNameKey), key.id);
-        await this.db.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: itemKey,
-            ConditionExpression: 'outboxId = :outboxId',
-            ExpressionAttributeValues: { ':outboxId': outboxId },
-          }),
-        );
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: itemKey, ...ifStillPending }));
         return;
       }
       await this.db.send(
@@ -236,12 +234,11 @@ export class DynamoDirectoryStore implements DirectoryStore {
           TableName: this.tableName,
           Key: itemKey,
           UpdateExpression: 'REMOVE outbox, outboxId, pendingPk, pendingSk',
-          ConditionExpression: 'outboxId = :outboxId',
-          ExpressionAttributeValues: { ':outboxId': outboxId },
+          ...ifStillPending,
         }),
       );
     } catch (error) {
-      // Someone else completed it first: the outcome we wanted.
+      // Someone else completed it first (or it is gone): the outcome we wanted.
       if (isConditionalCheckFailed(error)) return;
       throw unavailable('complete outbox', error);
     }

@@ -1,0 +1,54 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/createDocumentClient.js';
+import { DynamoLedgerStore } from '../../lib/adapters/dynamodb/DynamoLedgerStore.js';
+import { ensureTables } from '../../lib/adapters/dynamodb/ensureTables.js';
+import { ledgerTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
+import { computeEventHash } from '../../lib/ledger/computeEventHash.js';
+import { Ledger } from '../../lib/ledger/Ledger.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/startEmbeddedDynamo.js';
+
+describe('Ledger on the embedded DynamoDB engine', () => {
+  let engine: EmbeddedDynamo;
+  let client: DynamoDBClient;
+  let store: DynamoLedgerStore;
+  beforeAll(async () => {
+    engine = await startEmbeddedDynamo();
+    client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    await ensureTables(client, [{ definition: ledgerTable, tableName: 'ledger' }]);
+    store = new DynamoLedgerStore(createDocumentClient({ client }), 'ledger');
+  });
+  afterAll(async () => {
+    client.destroy();
+    await engine.close();
+  });
+
+  it('keeps one unforked chain under 40 concurrent writers', async () => {
+    // Prepare: separate Ledger instances stand in for separate Lambda invocations.
+    const writers = Array.from({ length: 40 }, () => new Ledger(store));
+
+    // Act
+    await Promise.all(
+      writers.map((ledger, i) =>
+        ledger.append({
+          eventId: `e${i}`,
+          chain: 'person#busy',
+          type: 'lifecycle.mover',
+          occurredAt: new Date().toISOString(),
+          source: { channel: 'scim', actor: 'test' },
+          outcome: 'recorded',
+          personId: 'busy',
+        }),
+      ),
+    );
+    const chain = await store.chain('person#busy');
+
+    // Assess
+    expect(chain.map((event) => event.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(new Set(chain.map((event) => event.eventId)).size).toBe(40);
+    chain.forEach((event, i) => {
+      expect(computeEventHash(event)).toBe(event.hash);
+      if (i > 0) expect(event.prevHash).toBe(chain[i - 1]?.hash);
+    });
+  });
+});
