@@ -9,8 +9,8 @@ export interface SpawnedPerimeter {
 }
 
 /** Runs `npm start`'s entry point as a real child process (crash and restart tests, benchmarks). */
-export async function spawnLocalPerimeter(env: Record<string, string>): Promise<SpawnedPerimeter> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+export async function spawnLocalPerimeter(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<SpawnedPerimeter> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'local/main.ts'], {
     env: { ...process.env, PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
