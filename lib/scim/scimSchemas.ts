@@ -29,7 +29,6 @@ export function configureScimmy(): void {
   SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false));
   SCIMMY.Resources.declare(SCIMMY.Resources.Group);
   SCIMMY.Config.set({
-    documentationUri: 'https://github.com/perimeter-iam/perimeter#scim-20-service-provider',
     patch: true,
     bulk: false,
     filter: { supported: true, maxResults: MAX_RESULTS },
