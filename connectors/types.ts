@@ -5,6 +5,11 @@ import type { PersonSnapshot } from '../lib/lifecycle/PersonSnapshot.js';
  * capabilities its vendor's API offers, each a small interface, detected with the type guards below
  * (the shape ConductorOne's baton-sdk uses). The planner asks "can this app revoke sessions?" by
  * type, never by app name.
+ *
+ * Every mutating call takes the step's idempotency key (sent to vendors that accept one) and must be
+ * safe to repeat: doing what is already done returns `{ changed: false }` instead of failing, so a
+ * redelivered step is recorded as "skipped, already in place". Failures are ConnectorErrors; their
+ * `retryable` flag decides between back-off and the dead-letter list.
  */
 export interface Connector {
   /** The configured instance id, e.g. "slack-prod". */
@@ -20,29 +25,55 @@ export interface AppAccount {
   readonly userName: string;
   readonly email?: string;
   readonly active: boolean;
+  /** Entitlements the account holds, in the connector's vocabulary (e.g. "team:platform"). */
   readonly entitlements?: readonly string[];
 }
 
+export interface ChangeResult {
+  /** False when the app was already in the requested state (nothing was changed). */
+  readonly changed: boolean;
+}
+
+export interface AccountResult extends ChangeResult {
+  readonly account: AppAccount;
+}
+
+/** Creates, finds, updates, disables and deletes accounts. */
 export interface AccountManager {
-  createAccount(person: PersonSnapshot, idempotencyKey: string): Promise<AppAccount>;
-  updateAccount(accountId: string, person: PersonSnapshot, idempotencyKey: string): Promise<AppAccount>;
-  disableAccount(accountId: string, idempotencyKey: string): Promise<void>;
-  deleteAccount(accountId: string, idempotencyKey: string): Promise<void>;
+  /** The person's account, matched the way the vendor identifies people (email, userName). */
   findAccount(person: PersonSnapshot): Promise<AppAccount | undefined>;
+  /** Creates the account, or returns the existing one unchanged (and enabled) if it exists. */
+  createAccount(person: PersonSnapshot, idempotencyKey: string): Promise<AccountResult>;
+  updateAccount(accountId: string, person: PersonSnapshot, idempotencyKey: string): Promise<AccountResult>;
+  disableAccount(accountId: string, idempotencyKey: string): Promise<ChangeResult>;
+  deleteAccount(accountId: string, idempotencyKey: string): Promise<ChangeResult>;
 }
 
+/** Grants and revokes entitlements (group, team, role memberships). */
 export interface EntitlementProvisioner {
-  grant(accountId: string, entitlement: string, idempotencyKey: string): Promise<void>;
-  revoke(accountId: string, entitlement: string, idempotencyKey: string): Promise<void>;
+  grant(accountId: string, entitlement: string, idempotencyKey: string): Promise<ChangeResult>;
+  revoke(accountId: string, entitlement: string, idempotencyKey: string): Promise<ChangeResult>;
 }
 
+/** Ends the account's active sessions and tokens (a leaver keeps no open browser session). */
 export interface SessionRevoker {
-  revokeSessions(accountId: string, idempotencyKey: string): Promise<void>;
+  revokeSessions(accountId: string, idempotencyKey: string): Promise<ChangeResult>;
 }
 
+/** Hands a leaver's data (files, calendars) to another account, usually the manager's. */
+export interface OwnershipTransferrer {
+  transferOwnership(fromAccountId: string, toAccountId: string, idempotencyKey: string): Promise<ChangeResult>;
+}
+
+export interface AccountPage {
+  readonly accounts: readonly AppAccount[];
+  /** Pass back to get the next page; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+/** Lists accounts page by page (reconciliation finds orphans and drift with it). */
 export interface AccountLister {
-  /** One page of accounts; pass the returned cursor back for the next page. */
-  listAccounts(cursor?: string): Promise<{ accounts: AppAccount[]; nextCursor?: string }>;
+  listAccounts(cursor?: string): Promise<AccountPage>;
 }
 
 export const isAccountManager = (c: Connector): c is Connector & AccountManager =>
@@ -55,6 +86,9 @@ export const isEntitlementProvisioner = (c: Connector): c is Connector & Entitle
 
 export const isSessionRevoker = (c: Connector): c is Connector & SessionRevoker =>
   typeof (c as Partial<SessionRevoker>).revokeSessions === 'function';
+
+export const isOwnershipTransferrer = (c: Connector): c is Connector & OwnershipTransferrer =>
+  typeof (c as Partial<OwnershipTransferrer>).transferOwnership === 'function';
 
 export const isAccountLister = (c: Connector): c is Connector & AccountLister =>
   typeof (c as Partial<AccountLister>).listAccounts === 'function';
