@@ -15,6 +15,12 @@ export interface JsonRequest {
   readonly anonymous?: boolean;
   /** Names the call in error messages, e.g. "slack users.list". */
   readonly operation: string;
+  /**
+   * Reads a failed response's parsed body (undefined when not JSON) when its status alone misleads,
+   * e.g. Google answers some rate limits with 403 and says so only in `errors[].reason`. Returns the
+   * kind to use instead of the status's, or undefined to keep it. The body never reaches the error.
+   */
+  readonly classifyError?: (status: number, body: unknown) => ConnectorErrorKind | undefined;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -59,7 +65,7 @@ export async function requestJson<T = unknown>(context: ConnectorContext, reques
     throw new ConnectorError('unavailable', `${request.operation}: connection lost while reading the response`, { cause: error });
   }
   if (!accepted) {
-    const kind = kindOf(response.status);
+    const kind = request.classifyError?.(response.status, parseOrUndefined(text)) ?? kindOf(response.status);
     throw new ConnectorError(kind, `${request.operation}: HTTP ${response.status}`, {
       status: response.status,
       ...(kind === 'rateLimited' || response.status === 503 ? withRetryAfter(parseRetryAfter(response.headers)) : {}),
@@ -75,6 +81,14 @@ export async function requestJson<T = unknown>(context: ConnectorContext, reques
     });
   }
   return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function withRetryAfter(retryAfterMs: number | undefined): { retryAfterMs?: number } {

@@ -1,21 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './ConfigError.js';
+import { formatConfigIssues } from './formatConfigIssues.js';
+import { type PerimeterConfig, perimeterConfigSchema } from './perimeterConfigSchema.js';
 
-/**
- * The operator's configuration file (JSON). Sections are validated by the areas that own them as
- * they arrive; unknown top-level sections are refused so a typo does not silently disable a control.
- */
-export interface PerimeterConfig {
-  readonly connectors?: unknown;
-  readonly policy?: unknown;
-  readonly webhooks?: unknown;
-  readonly leaver?: unknown;
-}
-
-const SECTIONS = new Set(['connectors', 'policy', 'webhooks', 'leaver', '$schema', 'description']);
-
+/** Reads and validates the operator's JSON config; every problem is reported at once, by path. */
 export async function loadPerimeterConfig(path: string | undefined): Promise<PerimeterConfig> {
-  if (path === undefined) return {};
+  if (path === undefined) return parsePerimeterConfig({}, 'defaults');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -28,12 +18,11 @@ export async function loadPerimeterConfig(path: string | undefined): Promise<Per
   } catch (error) {
     throw new ConfigError(`Config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`Config file ${path} must hold a JSON object`);
-  }
-  const unknown = Object.keys(parsed).filter((key) => !SECTIONS.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(`Config file ${path} has unknown sections: ${unknown.join(', ')} (known: connectors, policy, webhooks, leaver)`);
-  }
-  return parsed as PerimeterConfig;
+  return parsePerimeterConfig(parsed, path);
+}
+
+export function parsePerimeterConfig(input: unknown, origin: string): PerimeterConfig {
+  const result = perimeterConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(`Config ${origin} is invalid:\n${formatConfigIssues(result.error.issues, input)}`);
+  return result.data;
 }

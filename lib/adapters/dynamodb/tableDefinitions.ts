@@ -18,7 +18,7 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Stable id: the CDK logical id and the local table name suffix. Never rename. */
-  readonly id: 'Directory' | 'Ledger';
+  readonly id: 'Directory' | 'Ledger' | 'Access' | 'Operations';
   readonly partitionKey: KeyDefinition;
   readonly sortKey: KeyDefinition;
   readonly globalIndexes: readonly IndexDefinition[];
@@ -53,4 +53,26 @@ export const ledgerTable: TableDefinition = {
   ],
 };
 
-export const allTables: readonly TableDefinition[] = [directoryTable, ledgerTable];
+export const accessTable: TableDefinition = {
+  id: 'Access',
+  // PERSON#<id> holds the person's planned access (sk PLANNED) and actual access per app (sk APP#<app>).
+  partitionKey: s('pk'),
+  sortKey: s('sk'),
+  globalIndexes: [
+    // An app's people (the access matrix, reconciliation): APP#<app> → person id.
+    { indexName: 'byApp', partitionKey: s('appPk'), sortKey: s('appSk') },
+    // Sparse: plans written but not yet confirmed queued (crash recovery).
+    { indexName: 'pending', partitionKey: s('pendingPk'), sortKey: s('pendingSk') },
+  ],
+};
+
+export const operationsTable: TableDefinition = {
+  id: 'Operations',
+  // Engine bookkeeping: step records (STEP#), dead letters (DEADLETTER), webhook ids seen
+  // (WEBHOOK#), connector state (CONNECTOR#), schedules (SCHEDULE), and local mode's queue (QUEUE#).
+  partitionKey: s('pk'),
+  sortKey: s('sk'),
+  globalIndexes: [],
+};
+
+export const allTables: readonly TableDefinition[] = [directoryTable, ledgerTable, accessTable, operationsTable];

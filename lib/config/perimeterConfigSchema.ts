@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { HR_SOURCES } from '../webhooks/HrEvent.js';
+
+/** A reference to a secret by name; values never appear in the config file. */
+export const secretReference = z.object({ secret: z.string().min(1).max(256) }).strict();
+
+const connectorId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)');
+
+export const connectorConfigSchema = z
+  .object({
+    id: connectorId,
+    type: z.string().min(1),
+    settings: z.record(z.string(), z.unknown()).default({}),
+    credential: secretReference.optional(),
+    /** Steps in flight to this app at once (per worker process). */
+    concurrency: z.number().int().min(1).max(100).default(4),
+    /** Calls per second to this app (per worker process); unlimited when absent. */
+    ratePerSecond: z.number().positive().max(10_000).optional(),
+    /** Attempts before a step goes to the dead-letter list. */
+    maxAttempts: z.number().int().min(1).max(50).default(8),
+  })
+  .strict();
+
+/** A string, or any of a list (case-insensitive), or a negated list, or a regular expression. */
+const matcherSchema = z.union([
+  z.string().min(1),
+  z.array(z.string().min(1)).min(1),
+  z.object({ anyOf: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ noneOf: z.array(z.string().min(1)).min(1) }).strict(),
+  z
+    .object({ matches: z.string().min(1) })
+    .strict()
+    .refine((m) => isRegExp(m.matches), { message: 'matches is not a valid regular expression' }),
+]);
+export type Matcher = z.infer<typeof matcherSchema>;
+
+export const PREDICATE_ATTRIBUTES = [
+  'department',
+  'title',
+  'location',
+  'employmentType',
+  'manager',
+  'groups',
+  'division',
+  'costCenter',
+  'organization',
+] as const;
+export type PredicateAttribute = (typeof PREDICATE_ATTRIBUTES)[number];
+
+const ruleSchema = z
+  .object({
+    id: z.string().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores'),
+    description: z.string().max(500).optional(),
+    /** Every listed attribute must match (AND); an empty `when` matches every active person. */
+    when: z.object(Object.fromEntries(PREDICATE_ATTRIBUTES.map((a) => [a, matcherSchema.optional()]))).strict().default({}),
+    grant: z
+      .array(
+        z
+          .object({
+            app: connectorId,
+            /** Entitlements in the connector's vocabulary; none means "an account, nothing more". */
+            entitlements: z.array(z.string().min(1)).default([]),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type PolicyRule = z.infer<typeof ruleSchema>;
+
+export const LEAVER_ACTIONS = ['revokeSessions', 'transferOwnership', 'revokeEntitlements', 'disable', 'delete'] as const;
+export type LeaverAction = (typeof LEAVER_ACTIONS)[number];
+
+const leaverPlanSchema = z
+  .object({
+    /** Done in this order when a person leaves (or loses the app as a mover). */
+    actions: z.array(z.enum(LEAVER_ACTIONS)).min(1),
+    /** Delete the disabled account this many days later (the grace period). */
+    deleteAfterDays: z.number().int().min(0).max(3650).optional(),
+  })
+  .strict();
+export type LeaverPlan = z.infer<typeof leaverPlanSchema>;
+
+export const DEFAULT_LEAVER_PLAN: LeaverPlan = { actions: ['revokeSessions', 'revokeEntitlements', 'disable'] };
+
+export const perimeterConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    connectors: z.array(connectorConfigSchema).default([]),
+    policy: z.object({ rules: z.array(ruleSchema).default([]) }).strict().default({ rules: [] }),
+    webhooks: z
+      .partialRecord(z.enum(HR_SOURCES), secretReference)
+      .default({}),
+    leaver: z
+      .object({
+        default: leaverPlanSchema.default(DEFAULT_LEAVER_PLAN),
+        apps: z.record(connectorId, leaverPlanSchema).default({}),
+      })
+      .strict()
+      .default({ default: DEFAULT_LEAVER_PLAN, apps: {} }),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const ids = new Set<string>();
+    config.connectors.forEach((connector, index) => {
+      if (ids.has(connector.id)) context.addIssue({ code: 'custom', path: ['connectors', index, 'id'], message: `duplicate connector id "${connector.id}"` });
+      ids.add(connector.id);
+    });
+    const ruleIds = new Set<string>();
+    config.policy.rules.forEach((rule, index) => {
+      if (ruleIds.has(rule.id)) context.addIssue({ code: 'custom', path: ['policy', 'rules', index, 'id'], message: `duplicate rule id "${rule.id}"` });
+      ruleIds.add(rule.id);
+      rule.grant.forEach((grant, g) => {
+        if (!ids.has(grant.app)) {
+          context.addIssue({ code: 'custom', path: ['policy', 'rules', index, 'grant', g, 'app'], message: `"${grant.app}" is not a configured connector` });
+        }
+      });
+    });
+    for (const app of Object.keys(config.leaver.apps)) {
+      if (!ids.has(app)) context.addIssue({ code: 'custom', path: ['leaver', 'apps', app], message: `"${app}" is not a configured connector` });
+    }
+  });
+
+export type PerimeterConfig = z.infer<typeof perimeterConfigSchema>;
+export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
