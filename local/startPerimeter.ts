@@ -3,14 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HttpRequest } from '@smithy/types';
+import { connectorRegistry } from '../connectors/registry.js';
+import type { ConnectorContext } from '../connectors/ConnectorContext.js';
+import type { ConnectorDefinition } from '../connectors/ConnectorDefinition.js';
+import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHandler.js';
 import { createScimHandler } from '../functions/scim/createScimHandler.js';
+import { LocalScheduler } from '../lib/adapters/local/LocalScheduler.js';
+import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
 import { createDocumentClient } from '../lib/adapters/dynamodb/createDocumentClient.js';
 import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
-import { directoryTable, ledgerTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
+import { accessTable, directoryTable, ledgerTable, operationsTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
 import { StaticTokenVerifier } from '../lib/auth/StaticTokenVerifier.js';
 import { loadPerimeterConfig } from '../lib/config/loadPerimeterConfig.js';
+import type { ConnectorConfig, PerimeterConfig } from '../lib/config/perimeterConfigSchema.js';
 import type { Logger } from '../lib/observability/Logger.js';
-import { buildScimServices, type ScimWiring } from '../lib/wiring/buildScimServices.js';
+import type { ScheduledJob } from '../lib/ports/Scheduler.js';
+import type { SecretStore } from '../lib/ports/SecretStore.js';
+import { buildEngine, type Engine } from '../lib/wiring/buildEngine.js';
 import { createLocalServer, type LambdaHttpHandler } from './createLocalServer.js';
 import { type ResolvedToken, resolveLocalTokens } from './resolveLocalTokens.js';
 import { startEmbeddedDynamo } from './startEmbeddedDynamo.js';
@@ -29,17 +38,32 @@ export interface LocalOptions {
   /** How often crash recovery looks for undelivered outboxes. */
   readonly recoveryIntervalMs?: number;
   readonly logger: Logger;
+  /** The configuration itself, instead of reading `configPath` (tests). */
+  readonly config?: PerimeterConfig;
+  /** The secret store; defaults to the local encrypted store in the data directory. */
+  readonly secrets?: SecretStore;
+  /** Connector types; defaults to the built-in registry (tests add fakes). */
+  readonly registry?: ReadonlyMap<string, ConnectorDefinition>;
+  /** Per-connector context overrides (tests: timeouts). */
+  readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
 }
 
 export interface RunningPerimeter {
   readonly url: string;
   readonly port: number;
   readonly tokens: Record<'scim' | 'admin', ResolvedToken>;
-  readonly services: ScimWiring;
+  readonly services: Engine;
+  readonly queue: LocalStepQueue;
+  readonly scheduler: LocalScheduler;
   close(): Promise<void>;
 }
 
-export const TABLE_NAMES = { directory: 'perimeter-directory', ledger: 'perimeter-ledger' } as const;
+export const TABLE_NAMES = {
+  directory: 'perimeter-directory',
+  ledger: 'perimeter-ledger',
+  access: 'perimeter-access',
+  operations: 'perimeter-operations',
+} as const;
 
 /**
  * Local mode: the embedded DynamoDB engine (or DYNAMODB_ENDPOINT), the tables, the Lambda handlers
@@ -48,7 +72,7 @@ export const TABLE_NAMES = { directory: 'perimeter-directory', ledger: 'perimete
 export async function startPerimeter(options: LocalOptions): Promise<RunningPerimeter> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await loadPerimeterConfig(options.configPath);
+  const config = options.config ?? (await loadPerimeterConfig(options.configPath));
 
   const embedded = options.dynamodbEndpoint
     ? undefined
@@ -64,8 +88,23 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
   await ensureTables(client, [
     { definition: directoryTable, tableName: TABLE_NAMES.directory },
     { definition: ledgerTable, tableName: TABLE_NAMES.ledger },
+    { definition: accessTable, tableName: TABLE_NAMES.access },
+    { definition: operationsTable, tableName: TABLE_NAMES.operations },
   ]);
-  const services = buildScimServices(createDocumentClient({ client }), TABLE_NAMES, options.logger);
+  const db = createDocumentClient({ client });
+  const queue = new LocalStepQueue(db, TABLE_NAMES.operations);
+  const scheduler = new LocalScheduler(db, TABLE_NAMES.operations);
+  const services = buildEngine({
+    db,
+    tables: TABLE_NAMES,
+    config,
+    registry: options.registry ?? connectorRegistry,
+    secrets: options.secrets ?? unavailableSecretStore(),
+    queue,
+    scheduler,
+    logger: options.logger,
+    ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
+  });
 
   const tokens = await resolveLocalTokens(dataDir, {
     ...(options.scimToken ? { scim: options.scimToken } : {}),
@@ -77,12 +116,23 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     logger: options.logger,
   });
 
-  const recovered = await services.relay.recover(1000);
-  if (recovered > 0) options.logger.info('Delivered changes left pending by an earlier run', { outboxes: recovered });
+  const recover = async (limit: number): Promise<void> => {
+    const outboxes = await services.relay.recover(limit);
+    const plans = await services.planner.recover(limit);
+    if (outboxes + plans > 0) options.logger.info('Delivered work left pending by an earlier run', { outboxes, plans });
+  };
+  await recover(1000);
   const recovery = setInterval(() => {
-    services.relay.recover().catch((error: unknown) => options.logger.error('Outbox recovery failed', { error }));
+    recover(100).catch((error: unknown) => options.logger.error('Recovery failed', { error }));
   }, options.recoveryIntervalMs ?? 5_000);
   recovery.unref();
+
+  const fanout = createFanoutHandler({ executor: services.executor, queue, logger: options.logger });
+  await queue.start(fanout);
+  const runJob = async (job: ScheduledJob): Promise<void> => {
+    if (job.work.kind === 'step') await queue.send([job.work.step]);
+  };
+  scheduler.start(runJob, (error) => options.logger.error('Scheduled job failed', { error }));
 
   const server = createLocalServer([{ prefix: '/scim/v2', name: 'scim', handler: scimHandler as LambdaHttpHandler }], options.logger);
   await new Promise<void>((resolveListen, reject) => {
@@ -96,8 +146,12 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     port,
     tokens,
     services,
+    queue,
+    scheduler,
     close: async () => {
       clearInterval(recovery);
+      scheduler.stop();
+      await queue.stop();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
@@ -112,4 +166,12 @@ function withPlaceholderSignature(request: HttpRequest): HttpRequest {
   request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
   request.headers['x-amz-date'] = '19700101T000000Z';
   return request;
+}
+
+/** Until a secret store is configured, connectors that need a credential fail with a clear error. */
+function unavailableSecretStore(): SecretStore {
+  const fail = async (): Promise<never> => {
+    throw new Error('No secret store is configured');
+  };
+  return { getSecretValue: fail, putSecretValue: fail, updateVersionStage: fail, describeSecret: fail, listSecrets: fail };
 }

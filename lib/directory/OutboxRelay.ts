@@ -28,8 +28,10 @@ export class OutboxRelay {
     for (const change of outbox.memberships) await this.store.applyMembership(change);
     const drafts = [...outbox.events.map(lifecycleToLedgerDraft), ...(outbox.auditEvents ?? [])];
     for (const draft of drafts) await this.ledger.append(draft, { dedupeSince: outbox.createdAt });
-    await this.store.completeOutbox(key, outbox);
+    // Listeners (the planner) run before the outbox is cleared: if one fails, the outbox stays
+    // pending and recovery delivers it again; listeners are idempotent per event id.
     for (const event of outbox.events) for (const listener of this.listeners) await listener(event);
+    await this.store.completeOutbox(key, outbox);
   }
 
   /**

@@ -19,6 +19,8 @@ export interface PlanStep {
   readonly stepId: string;
   /** The lifecycle event (or admin action) the step serves. */
   readonly eventId: string;
+  /** When the step was planned; bounds the ledger's duplicate check for its outcome. */
+  readonly plannedAt: string;
   readonly personId: string;
   readonly app: string;
   readonly action: StepAction;

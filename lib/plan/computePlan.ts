@@ -91,6 +91,7 @@ class AppSteps {
     this.steps.push({
       stepId: stepIdFor(this.input.eventId, this.app, action, extra.entitlement),
       eventId: this.input.eventId,
+      plannedAt: this.input.now.toISOString(),
       personId: this.input.person.id,
       app: this.app,
       action,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../lib/observability/createJsonLogger.js';
-import { type RunningPerimeter, startPerimeter } from '../../local/startPerimeter.js';
+import { type LocalOptions, type RunningPerimeter, startPerimeter } from '../../local/startPerimeter.js';
 
 export const TEST_SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -30,9 +30,17 @@ export interface ScimReply {
 }
 
 /** Local mode on a free port, with an in-memory engine unless `persistent` names a data dir. */
-export async function startTestPerimeter(
-  options: { dataDir?: string; inMemory?: boolean; dynamodbEndpoint?: string } = {},
-): Promise<TestPerimeter> {
+export interface TestPerimeterOptions {
+  readonly dataDir?: string;
+  readonly inMemory?: boolean;
+  readonly dynamodbEndpoint?: string;
+  readonly config?: LocalOptions['config'];
+  readonly registry?: LocalOptions['registry'];
+  readonly secrets?: LocalOptions['secrets'];
+  readonly connectorContext?: LocalOptions['connectorContext'];
+}
+
+export async function startTestPerimeter(options: TestPerimeterOptions = {}): Promise<TestPerimeter> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'perimeter-test-')));
   const running = await startPerimeter({
@@ -44,6 +52,10 @@ export async function startTestPerimeter(
     logger: silentLogger,
     recoveryIntervalMs: 60_000,
     ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
   });
   const scim = async (path: string, init: ScimRequestInit = {}): Promise<ScimReply> => {
     const headers: Record<string, string> = { authorization: `Bearer ${TEST_SCIM_TOKEN}`, ...init.headers };

@@ -27,14 +27,14 @@ export async function ensureTables(
           { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({
+        ...(definition.globalIndexes.length === 0 ? {} : { GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({
           IndexName: index.indexName,
           KeySchema: [
             { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
-        })),
+        })) }),
       }),
     );
     await waitUntilActive(client, tableName);

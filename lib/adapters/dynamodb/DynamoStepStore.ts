@@ -1,0 +1,146 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeadLetter, StepRecord } from '../../fanout/StepRecord.js';
+import type { LedgerOutcome } from '../../ledger/LedgerEvent.js';
+import type { StepStore } from '../../ports/StepStore.js';
+import { queryAll } from './queryAll.js';
+
+type Item = Record<string, unknown>;
+
+const stepKey = (stepId: string): Item => ({ pk: `STEP#${stepId}`, sk: 'RECORD' });
+const DEAD_LETTERS = 'DEADLETTER';
+const CONNECTOR_STATE = 'CONNECTORSTATE';
+
+/** Step records, dead letters and connector suspensions in the Operations table. */
+export class DynamoStepStore implements StepStore {
+  public constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  public async get(stepId: string): Promise<StepRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }));
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  public async recordAttempt(stepId: string, at: string): Promise<StepRecord> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: stepKey(stepId),
+        UpdateExpression: 'SET stepId = :id, createdAt = if_not_exists(createdAt, :at), #status = if_not_exists(#status, :running) ADD attempts :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':id': stepId, ':at': at, ':running': 'running', ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toRecord(Attributes ?? {});
+  }
+
+  public async recordFailure(stepId: string, error: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: stepKey(stepId),
+        UpdateExpression: 'SET lastError = :error',
+        ExpressionAttributeValues: { ':error': error.slice(0, 1000) },
+      }),
+    );
+  }
+
+  public async markDone(stepId: string, outcome: LedgerOutcome): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: stepKey(stepId),
+        UpdateExpression: 'SET #status = :done, outcome = :outcome',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome },
+      }),
+    );
+  }
+
+  public async deadLetter(letter: DeadLetter): Promise<void> {
+    const sk = `${letter.deadLetteredAt}#${letter.step.stepId}`;
+    // The letter first: if we crash before the record update, a redelivery finds the step not
+    // done, fails again and dead-letters it again under the same key.
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: DEAD_LETTERS, sk, stepId: letter.step.stepId, data: JSON.stringify(letter) } }));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: stepKey(letter.step.stepId),
+        UpdateExpression: 'SET #status = :dead, outcome = :dead, deadLetterSk = :sk, lastError = :error',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':dead': 'dead-lettered', ':sk': sk, ':error': letter.error.slice(0, 1000) },
+      }),
+    );
+  }
+
+  public async listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DEAD_LETTERS },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: { pk: DEAD_LETTERS, sk: decodeCursor(cursor) } } : {}),
+      }),
+    );
+    const letters = (page.Items ?? []).map((item) => JSON.parse(String(item.data)) as DeadLetter);
+    const last = page.LastEvaluatedKey?.sk;
+    return { letters, ...(typeof last === 'string' ? { nextCursor: Buffer.from(last).toString('base64url') } : {}) };
+  }
+
+  public async getDeadLetter(stepId: string): Promise<DeadLetter | undefined> {
+    const record = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }))).Item;
+    if (typeof record?.deadLetterSk !== 'string') return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk: record.deadLetterSk }, ConsistentRead: true }));
+    return Item ? (JSON.parse(String(Item.data)) as DeadLetter) : undefined;
+  }
+
+  public async releaseDeadLetter(stepId: string): Promise<void> {
+    const record = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }))).Item;
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: stepKey(stepId) }));
+    if (typeof record?.deadLetterSk === 'string') {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk: record.deadLetterSk } }));
+    }
+  }
+
+  public async isSuspended(connectorId: string): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: CONNECTOR_STATE, sk: connectorId }, ConsistentRead: true }),
+    );
+    return Item?.suspended === true;
+  }
+
+  public async setSuspended(connectorId: string, suspended: boolean, actor: string, at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: CONNECTOR_STATE, sk: connectorId, suspended, changedBy: actor, changedAt: at } }),
+    );
+  }
+
+  public async listSuspended(): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': CONNECTOR_STATE },
+      ConsistentRead: true,
+    });
+    return items.filter((item) => item.suspended === true).map((item) => String(item.sk));
+  }
+}
+
+function toRecord(item: Item): StepRecord {
+  return {
+    stepId: String(item.stepId),
+    status: (item.status as StepRecord['status'] | undefined) ?? 'running',
+    attempts: Number(item.attempts ?? 0),
+    createdAt: String(item.createdAt),
+    ...(typeof item.outcome === 'string' ? { outcome: item.outcome as LedgerOutcome } : {}),
+    ...(typeof item.lastError === 'string' ? { lastError: item.lastError } : {}),
+  };
+}
+
+function decodeCursor(cursor: string): string {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}

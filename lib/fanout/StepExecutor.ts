@@ -1,0 +1,194 @@
+import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { type ChangeResult, isAccountManager, isEntitlementProvisioner, isOwnershipTransferrer, isSessionRevoker } from '../../connectors/types.js';
+import type { AccountStatus } from '../access/AccessRecords.js';
+import type { Ledger } from '../ledger/Ledger.js';
+import type { LedgerOutcome } from '../ledger/LedgerEvent.js';
+import type { Logger } from '../observability/Logger.js';
+import type { PlanStep } from '../plan/PlanStep.js';
+import type { AccessStore } from '../ports/AccessStore.js';
+import type { StepStore } from '../ports/StepStore.js';
+import { backoffDelay } from './backoffDelay.js';
+import type { ConnectorRuntime, RuntimeConnector } from './ConnectorRuntime.js';
+
+/** What the queue should do with the message. */
+export type Disposition =
+  | { readonly kind: 'done'; readonly outcome: LedgerOutcome | 'duplicate' }
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string };
+
+export interface StepExecutorDependencies {
+  readonly connectors: ConnectorRuntime;
+  readonly access: AccessStore;
+  readonly steps: StepStore;
+  readonly ledger: Ledger;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+/** While an app is suspended its steps wait this long between looks. */
+const SUSPENDED_RECHECK_MS = 30_000;
+/** SQS cannot hide a message for longer than 12 hours. */
+const MAX_DELAY_MS = 12 * 3_600_000;
+/** Actions that give access; a locked person gets none of them. */
+const GRANTING = new Set(['createAccount', 'updateAccount', 'grant', 'transferOwnership']);
+/** Actions that take the account away; skipped when a later plan wants the account again. */
+const REMOVING = new Set(['disableAccount', 'deleteAccount']);
+
+/**
+ * Runs one plan step against its app, exactly once in effect: a finished step is never repeated
+ * (its record says done), connector calls are idempotent (a repeat reports "unchanged"), and the
+ * outcome goes to the ledger under an id derived from the step, so a crash anywhere between the call
+ * and the bookkeeping ends, on redelivery, with one recorded outcome. Transient failures come back
+ * as a retry with back-off (honouring Retry-After); permanent ones, or too many attempts, are
+ * dead-lettered.
+ */
+export class StepExecutor {
+  private readonly now: () => Date;
+
+  public constructor(private readonly deps: StepExecutorDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  public async execute(step: PlanStep): Promise<Disposition> {
+    const { steps, connectors } = this.deps;
+    const record = await steps.get(step.stepId);
+    if (record && record.status !== 'running') return { kind: 'done', outcome: 'duplicate' };
+    const runtime = connectors.get(step.app);
+    if (!runtime) return this.deadLetter(step, record?.attempts ?? 0, `no connector "${step.app}" is configured`);
+    if (step.priority !== 'lockout' && (await steps.isSuspended(step.app))) {
+      return { kind: 'retry', delayMs: SUSPENDED_RECHECK_MS, reason: `${step.app} is suspended` };
+    }
+    const waitMs = step.notBefore ? Date.parse(step.notBefore) - this.now().getTime() : 0;
+    if (waitMs > 0) return { kind: 'retry', delayMs: Math.min(waitMs, MAX_DELAY_MS), reason: 'not due yet' };
+    if (GRANTING.has(step.action) || REMOVING.has(step.action)) {
+      const planned = await this.deps.access.getPlanned(step.personId);
+      if (GRANTING.has(step.action) && planned?.locked) return this.finish(step, 'skipped', { reason: 'person is locked by the kill switch' });
+      // A rehire (or a new rule) planned after this removal wants the account: a stale disable or a
+      // delayed deletion must not take it away.
+      if (REMOVING.has(step.action) && step.priority !== 'lockout' && planned?.apps[step.app]?.status === 'active') {
+        return this.finish(step, 'skipped', { reason: 'the person has this app again' });
+      }
+    }
+
+    const attempt = await steps.recordAttempt(step.stepId, this.now().toISOString());
+    try {
+      const { result, accountId, status } = await runtime.limit(() => this.perform(step, runtime));
+      if (result === undefined) return this.finish(step, 'skipped', { reason: 'no account in the app' });
+      await this.deps.access.applyActual(step.personId, step.app, {
+        at: this.now().toISOString(),
+        ...(status ? { status } : {}),
+        ...(accountId ? { accountId } : {}),
+        ...(step.action === 'grant' && step.entitlement ? { addEntitlement: step.entitlement } : {}),
+        ...(step.action === 'revoke' && step.entitlement ? { removeEntitlement: step.entitlement } : {}),
+      });
+      // "Unchanged" on a retry means an earlier attempt of this very step made the change.
+      const outcome: LedgerOutcome = result.changed || attempt.attempts > 1 ? 'applied' : 'skipped';
+      return this.finish(step, outcome, result.changed ? {} : { reason: attempt.attempts > 1 ? 'confirmed on retry' : 'already in place' });
+    } catch (error) {
+      return this.fail(step, attempt.attempts, runtime.config.maxAttempts, error);
+    }
+  }
+
+  private async perform(
+    step: PlanStep,
+    runtime: RuntimeConnector,
+  ): Promise<{ result: ChangeResult | undefined; accountId?: string; status?: AccountStatus }> {
+    const { connector } = runtime;
+    const key = step.stepId;
+    const unsupported = (capability: string): never => {
+      throw new ConnectorError('rejected', `${step.app} cannot ${capability}`);
+    };
+    if (step.action === 'createAccount') {
+      if (!isAccountManager(connector)) return unsupported('create accounts');
+      const created = await connector.createAccount(step.person, key);
+      return { result: created, accountId: created.account.accountId, status: 'active' };
+    }
+    const accountId = await this.accountIdOf(step.personId, step, runtime);
+    switch (step.action) {
+      case 'updateAccount': {
+        if (!isAccountManager(connector)) return unsupported('update accounts');
+        // The account vanished (deleted outside Perimeter) while policy still wants it: recreate.
+        const result = accountId ? await connector.updateAccount(accountId, step.person, key) : await connector.createAccount(step.person, key);
+        return { result, accountId: result.account.accountId, status: 'active' };
+      }
+      case 'grant':
+        if (!isEntitlementProvisioner(connector)) return unsupported('grant entitlements');
+        if (!accountId) throw new ConnectorError('notFound', `${step.app}: no account to grant ${step.entitlement} to`);
+        return { result: await connector.grant(accountId, step.entitlement ?? '', key), accountId };
+      case 'revoke':
+        if (!isEntitlementProvisioner(connector)) return unsupported('revoke entitlements');
+        return { result: accountId ? await connector.revoke(accountId, step.entitlement ?? '', key) : undefined };
+      case 'revokeSessions':
+        if (!isSessionRevoker(connector)) return unsupported('revoke sessions');
+        return { result: accountId ? await connector.revokeSessions(accountId, key) : undefined };
+      case 'disableAccount':
+        if (!isAccountManager(connector)) return unsupported('disable accounts');
+        return accountId ? { result: await connector.disableAccount(accountId, key), status: 'disabled' } : { result: undefined };
+      case 'deleteAccount':
+        if (!isAccountManager(connector)) return unsupported('delete accounts');
+        return accountId ? { result: await connector.deleteAccount(accountId, key), status: 'deleted' } : { result: undefined };
+      case 'transferOwnership': {
+        if (!isOwnershipTransferrer(connector)) return unsupported('transfer ownership');
+        if (!accountId) return { result: undefined };
+        const target = step.transferToPersonId ? (await this.deps.access.getActual(step.transferToPersonId, step.app))?.accountId : undefined;
+        if (!target) throw new ConnectorError('notFound', `${step.app}: the manager has no account to receive the data`);
+        return { result: await connector.transferOwnership(accountId, target, key) };
+      }
+    }
+  }
+
+  /** The app's id for the person's account: from what Perimeter recorded, else asked of the app. */
+  private async accountIdOf(personId: string, step: PlanStep, runtime: RuntimeConnector): Promise<string | undefined> {
+    const known = await this.deps.access.getActual(personId, step.app);
+    if (known?.accountId && known.status !== 'deleted') return known.accountId;
+    if (!isAccountManager(runtime.connector)) return undefined;
+    return (await runtime.connector.findAccount(step.person))?.accountId;
+  }
+
+  private async fail(step: PlanStep, attempts: number, maxAttempts: number, error: unknown): Promise<Disposition> {
+    const connectorError = error instanceof ConnectorError ? error : undefined;
+    // Our own store or an unexpected bug: retry, the message is safe on the queue.
+    const retryable = connectorError ? connectorError.retryable : true;
+    const description = connectorError ? `${connectorError.kind}: ${connectorError.message}` : `internal: ${(error as Error).message}`;
+    await this.deps.steps.recordFailure(step.stepId, description);
+    if (!retryable || attempts >= maxAttempts) {
+      return this.deadLetter(step, attempts, description);
+    }
+    if (attempts === 1) await this.record(step, 'failed', { error: description, attempt: attempts });
+    this.deps.logger.warn('Step failed; will retry', { stepId: step.stepId, app: step.app, action: step.action, attempts, error: description });
+    return { kind: 'retry', delayMs: backoffDelay(attempts, connectorError?.retryAfterMs), reason: description };
+  }
+
+  private async deadLetter(step: PlanStep, attempts: number, error: string): Promise<Disposition> {
+    const at = this.now().toISOString();
+    await this.record(step, 'dead-lettered', { error, attempts });
+    await this.deps.steps.deadLetter({ step, deadLetteredAt: at, attempts, error });
+    this.deps.logger.error('Step dead-lettered', { stepId: step.stepId, app: step.app, action: step.action, attempts, error });
+    return { kind: 'done', outcome: 'dead-lettered' };
+  }
+
+  private async finish(step: PlanStep, outcome: LedgerOutcome, detail: Record<string, unknown>): Promise<Disposition> {
+    await this.record(step, outcome, detail);
+    await this.deps.steps.markDone(step.stepId, outcome);
+    return { kind: 'done', outcome };
+  }
+
+  /** One ledger event per step outcome, de-duplicated by an id derived from the step. */
+  private async record(step: PlanStep, outcome: LedgerOutcome, detail: Record<string, unknown>): Promise<void> {
+    await this.deps.ledger.append(
+      {
+        eventId: `${step.stepId}:${outcome}`,
+        chain: `person#${step.personId}`,
+        type: `step.${step.action}`,
+        occurredAt: this.now().toISOString(),
+        source: { channel: 'system', actor: 'fanout', operation: step.reason },
+        outcome,
+        personId: step.personId,
+        app: step.app,
+        ...(step.entitlement ? { entitlement: step.entitlement } : {}),
+        ...(step.rules.length ? { rule: step.rules.join(',') } : {}),
+        detail: { stepId: step.stepId, lifecycleEventId: step.eventId, reason: step.reason, ...detail },
+      },
+      { dedupeSince: step.plannedAt },
+    );
+  }
+}

@@ -1,0 +1,187 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { PlannedAccess } from '../access/AccessRecords.js';
+import { AccessError } from '../access/AccessError.js';
+import type { PolicyRule } from '../config/perimeterConfigSchema.js';
+import type { LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
+import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import { evaluatePolicy } from '../policy/evaluatePolicy.js';
+import type { AccessStore } from '../ports/AccessStore.js';
+import type { DirectoryStore } from '../ports/DirectoryStore.js';
+import type { Scheduler } from '../ports/Scheduler.js';
+import type { StepQueue } from '../ports/StepQueue.js';
+import { type AppCapabilities, computePlan, type LeaverSettings } from './computePlan.js';
+import type { Plan, PlanStep } from './PlanStep.js';
+
+export interface PlannerDependencies {
+  readonly access: AccessStore;
+  readonly directory: DirectoryStore;
+  readonly queue: StepQueue;
+  readonly scheduler: Scheduler;
+  readonly rules: readonly PolicyRule[];
+  readonly leaver: LeaverSettings;
+  readonly capabilities: () => ReadonlyMap<string, AppCapabilities>;
+  readonly now?: () => Date;
+}
+
+/** Steps due further out than this go to the scheduler instead of waiting on the queue. */
+const SCHEDULE_AFTER_MS = 15 * 60_000;
+const REMEMBERED_EVENTS = 50;
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Turns lifecycle events into queued steps. Planned access and the steps it implies are written
+ * together (conditional on the version read, so concurrent events for one person serialise), then
+ * queued, then marked queued: a crash at any point is finished by `recover`, and an event planned
+ * once is never planned again.
+ */
+export class Planner {
+  private readonly now: () => Date;
+
+  public constructor(private readonly deps: PlannerDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Plans and queues the steps for a lifecycle event; returns undefined if it was planned before. */
+  public async planEvent(event: LifecycleEvent): Promise<Plan | undefined> {
+    const person = event.after ?? (event.before ? { ...event.before, active: false } : undefined);
+    if (!person) return undefined;
+    return this.plan(person.id, event.eventId, async (planned) =>
+      computePlan({
+        eventId: event.eventId,
+        person,
+        changes: event.changes,
+        desired: evaluatePolicy(this.deps.rules, { person, groups: await this.groupsOf(person.id) }, planned.locked),
+        planned: planned.apps,
+        leaver: this.deps.leaver,
+        capabilities: this.deps.capabilities(),
+        now: this.now(),
+        ...(person.manager ? { managerPersonId: person.manager } : {}),
+      }),
+    );
+  }
+
+  /**
+   * The kill switch: lock the person (nothing is granted until unlocked) and queue session
+   * revocation and disabling in every connected app on the priority lane.
+   */
+  public async lockout(person: PersonSnapshot, requestId: string): Promise<Plan> {
+    const plan = await this.plan(person.id, `lockout:${requestId}`, async (planned) =>
+      computePlan({
+        eventId: `lockout:${requestId}`,
+        person,
+        changes: [],
+        desired: new Map(),
+        planned: planned.apps,
+        leaver: this.deps.leaver,
+        capabilities: this.deps.capabilities(),
+        now: this.now(),
+        lockout: true,
+      }),
+      true,
+    );
+    return plan ?? { personId: person.id, eventId: `lockout:${requestId}`, steps: [], notes: ['already requested'] };
+  }
+
+  /** Lifts the kill switch; access returns with the person's next lifecycle event or a re-plan. */
+  public async unlock(personId: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const planned = await this.deps.access.getPlanned(personId);
+      if (!planned?.locked) return;
+      try {
+        await this.deps.access.putPlanned({ ...planned, version: planned.version + 1, locked: false });
+        return;
+      } catch (error) {
+        if (!(error instanceof AccessError && error.code === 'versionMismatch')) throw error;
+      }
+    }
+  }
+
+  /** A dry run: the steps an event would produce for this person, written nowhere. */
+  public async preview(person: PersonSnapshot, options: { groups?: readonly string[]; changes?: readonly string[] } = {}): Promise<Plan> {
+    const planned = await this.deps.access.getPlanned(person.id);
+    const groups = options.groups ?? (await this.groupsOf(person.id));
+    return computePlan({
+      eventId: 'preview',
+      person,
+      changes: options.changes ?? [],
+      desired: evaluatePolicy(this.deps.rules, { person, groups }, planned?.locked ?? false),
+      planned: planned?.apps ?? {},
+      leaver: this.deps.leaver,
+      capabilities: this.deps.capabilities(),
+      now: this.now(),
+      ...(person.manager ? { managerPersonId: person.manager } : {}),
+    }).plan;
+  }
+
+  /** Queues steps a crash left planned but unqueued; returns how many plans it finished. */
+  public async recover(limit = 100): Promise<number> {
+    let finished = 0;
+    for (const planned of await this.deps.access.listPendingPlans(limit)) {
+      const current = await this.deps.access.getPlanned(planned.personId);
+      if (current?.pendingSteps?.length) {
+        await this.dispatch(current.pendingSteps);
+        await this.deps.access.clearPendingSteps(current.personId, current.version);
+        finished++;
+      }
+    }
+    return finished;
+  }
+
+  private async plan(
+    personId: string,
+    eventId: string,
+    compute: (planned: PlannedAccess) => Promise<ReturnType<typeof computePlan>>,
+    lock = false,
+  ): Promise<Plan | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const planned = (await this.deps.access.getPlanned(personId)) ?? { personId, version: 0, apps: {}, locked: false, plannedEvents: [] };
+      if (planned.pendingSteps?.length) {
+        // An earlier plan was written but maybe not queued (crash): finish it first, in order.
+        await this.dispatch(planned.pendingSteps);
+        await this.deps.access.clearPendingSteps(personId, planned.version);
+        continue;
+      }
+      if (planned.plannedEvents.includes(eventId)) return undefined;
+      const { plan, next } = await compute(planned);
+      // Nothing to do and nothing to remember: skip the write (most events touch no app).
+      if (plan.steps.length === 0 && !lock && isDeepStrictEqual(next, planned.apps)) return plan;
+      const version = planned.version + 1;
+      try {
+        await this.deps.access.putPlanned({
+          personId,
+          version,
+          apps: next,
+          locked: planned.locked || lock,
+          plannedEvents: [...planned.plannedEvents, eventId].slice(-REMEMBERED_EVENTS),
+          ...(plan.steps.length ? { pendingSteps: plan.steps } : {}),
+        });
+      } catch (error) {
+        if (error instanceof AccessError && error.code === 'versionMismatch') continue;
+        throw error;
+      }
+      if (plan.steps.length) {
+        await this.dispatch(plan.steps);
+        await this.deps.access.clearPendingSteps(personId, version);
+      }
+      return plan;
+    }
+    throw new AccessError('versionMismatch', `Could not plan for ${personId}: too many concurrent changes`);
+  }
+
+  private async dispatch(steps: readonly PlanStep[]): Promise<void> {
+    const horizon = this.now().getTime() + SCHEDULE_AFTER_MS;
+    const later = steps.filter((step) => step.notBefore !== undefined && Date.parse(step.notBefore) > horizon);
+    const now = steps.filter((step) => !later.includes(step));
+    if (now.length) await this.deps.queue.send(now);
+    for (const step of later) {
+      await this.deps.scheduler.schedule({ id: `step-${step.stepId}`, runAt: step.notBefore as string, work: { kind: 'step', step } });
+    }
+  }
+
+  private async groupsOf(personId: string): Promise<string[]> {
+    const ids = await this.deps.directory.groupIdsOf(personId);
+    if (ids.length === 0) return [];
+    const groups = await this.deps.directory.getGroups(ids);
+    return [...ids, ...groups.map((group) => group.displayName)];
+  }
+}

@@ -1,0 +1,86 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConnectorContext } from '../../connectors/ConnectorContext.js';
+import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
+import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
+import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
+import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfigSchema.js';
+import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
+import { StepExecutor } from '../fanout/StepExecutor.js';
+import type { Logger } from '../observability/Logger.js';
+import { Planner } from '../plan/Planner.js';
+import type { AccessStore } from '../ports/AccessStore.js';
+import type { Scheduler } from '../ports/Scheduler.js';
+import type { SecretStore } from '../ports/SecretStore.js';
+import type { StepQueue } from '../ports/StepQueue.js';
+import type { StepStore } from '../ports/StepStore.js';
+import { buildScimServices, type ScimWiring, type TableNames } from './buildScimServices.js';
+
+export interface EngineTableNames extends TableNames {
+  readonly access: string;
+  readonly operations: string;
+}
+
+export interface EngineOptions {
+  readonly db: DynamoDBDocumentClient;
+  readonly tables: EngineTableNames;
+  readonly config: PerimeterConfig;
+  readonly registry: ReadonlyMap<string, ConnectorDefinition>;
+  readonly secrets: SecretStore;
+  readonly queue: StepQueue;
+  readonly scheduler: Scheduler;
+  readonly logger: Logger;
+  /** Per-connector overrides of the connector context (tests: fetch, timeouts). */
+  readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
+}
+
+export interface Engine extends ScimWiring {
+  readonly config: PerimeterConfig;
+  readonly access: AccessStore;
+  readonly steps: StepStore;
+  readonly connectors: ConnectorRuntime;
+  readonly planner: Planner;
+  readonly executor: StepExecutor;
+  readonly queue: StepQueue;
+  readonly scheduler: Scheduler;
+  readonly secrets: SecretStore;
+}
+
+/**
+ * The composition root of the lifecycle engine, shared by local mode and the Lambda handlers:
+ * directory and ledger, access and step stores, connectors, planner and executor, and the wiring
+ * that plans every recorded lifecycle event.
+ */
+export function buildEngine(options: EngineOptions): Engine {
+  const scim = buildScimServices(options.db, options.tables, options.logger);
+  const access = new DynamoAccessStore(options.db, options.tables.access);
+  const steps = new DynamoStepStore(options.db, options.tables.operations);
+  const connectors = new ConnectorRuntime({
+    configs: options.config.connectors,
+    registry: options.registry,
+    secrets: options.secrets,
+    ...(options.connectorContext ? { context: options.connectorContext } : {}),
+  });
+  const planner = new Planner({
+    access,
+    directory: scim.directoryStore,
+    queue: options.queue,
+    scheduler: options.scheduler,
+    rules: options.config.policy.rules,
+    leaver: options.config.leaver,
+    capabilities: () => connectors.capabilities(),
+  });
+  const executor = new StepExecutor({ connectors, access, steps, ledger: scim.ledger, logger: options.logger });
+  if (connectors.ids().length > 0) scim.relay.onLifecycleEvent((event) => planner.planEvent(event).then(() => undefined));
+  return {
+    ...scim,
+    config: options.config,
+    access,
+    steps,
+    connectors,
+    planner,
+    executor,
+    queue: options.queue,
+    scheduler: options.scheduler,
+    secrets: options.secrets,
+  };
+}
