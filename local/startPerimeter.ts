@@ -6,6 +6,7 @@ import type { HttpRequest } from '@smithy/types';
 import { connectorRegistry } from '../connectors/registry.js';
 import type { ConnectorContext } from '../connectors/ConnectorContext.js';
 import type { ConnectorDefinition } from '../connectors/ConnectorDefinition.js';
+import { createAdminHandler } from '../functions/admin-api/createAdminHandler.js';
 import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHandler.js';
 import { createScimHandler } from '../functions/scim/createScimHandler.js';
 import { LocalScheduler } from '../lib/adapters/local/LocalScheduler.js';
@@ -46,6 +47,8 @@ export interface LocalOptions {
   readonly registry?: ReadonlyMap<string, ConnectorDefinition>;
   /** Per-connector context overrides (tests: timeouts). */
   readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
+  /** How long steps of a suspended app wait between looks (default 30 s). */
+  readonly suspendedRecheckMs?: number;
 }
 
 export interface RunningPerimeter {
@@ -104,6 +107,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     scheduler,
     logger: options.logger,
     ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
+    ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
   });
 
   const tokens = await resolveLocalTokens(dataDir, {
@@ -134,7 +138,14 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
   };
   scheduler.start(runJob, (error) => options.logger.error('Scheduled job failed', { error }));
 
-  const server = createLocalServer([{ prefix: '/scim/v2', name: 'scim', handler: scimHandler as LambdaHttpHandler }], options.logger);
+  const adminHandler = createAdminHandler({ engine: services, tokens: new StaticTokenVerifier([tokens.admin.hashed]), logger: options.logger });
+  const server = createLocalServer(
+    [
+      { prefix: '/scim/v2', name: 'scim', handler: scimHandler as LambdaHttpHandler },
+      { prefix: '/admin', name: 'admin', handler: adminHandler as LambdaHttpHandler },
+    ],
+    options.logger,
+  );
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());

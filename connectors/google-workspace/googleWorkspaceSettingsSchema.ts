@@ -1,12 +1,5 @@
 import { z } from 'zod';
 
-/**
- * Drive and Docs in the Data Transfer API. Application ids are Google's, the same for every customer
- * (developers.google.com/workspace/admin/data-transfer/v1/parameters: "Google Docs and Google Drive
- * (Application ID: 55656082996)"); the setting exists for the day Google changes it.
- */
-export const DRIVE_APPLICATION_ID = '55656082996';
-
 const baseUrl = (fallback: string) =>
   z
     .url({ protocol: /^https?$/ })
@@ -25,8 +18,13 @@ export const googleWorkspaceSettingsSchema = z
     customer: z.string().min(1).default('my_customer'),
     directoryBaseUrl: baseUrl('https://admin.googleapis.com/admin/directory/v1'),
     dataTransferBaseUrl: baseUrl('https://admin.googleapis.com/admin/datatransfer/v1'),
-    /** Data Transfer application id of Drive and Docs; Google's documented id when absent. */
-    driveApplicationId: z.string().regex(/^\d+$/, 'must be a numeric Data Transfer application id').optional(),
+    /**
+     * Data Transfer application id of Drive and Docs. Application ids are Google's, the same for
+     * every customer (developers.google.com/workspace/admin/data-transfer/v1/parameters: "Google
+     * Docs and Google Drive (Application ID: 55656082996)"); the setting is there for the day that
+     * changes.
+     */
+    driveApplicationId: z.string().regex(/^\d+$/, 'must be a numeric Data Transfer application id').default('55656082996'),
   })
   .strict();
 

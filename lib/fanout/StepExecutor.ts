@@ -22,6 +22,8 @@ export interface StepExecutorDependencies {
   readonly ledger: Ledger;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** How long a step of a suspended app waits before it looks again (default 30 s). */
+  readonly suspendedRecheckMs?: number;
 }
 
 /** While an app is suspended its steps wait this long between looks. */
@@ -55,7 +57,7 @@ export class StepExecutor {
     const runtime = connectors.get(step.app);
     if (!runtime) return this.deadLetter(step, record?.attempts ?? 0, `no connector "${step.app}" is configured`);
     if (step.priority !== 'lockout' && (await steps.isSuspended(step.app))) {
-      return { kind: 'retry', delayMs: SUSPENDED_RECHECK_MS, reason: `${step.app} is suspended` };
+      return { kind: 'retry', delayMs: this.deps.suspendedRecheckMs ?? SUSPENDED_RECHECK_MS, reason: `${step.app} is suspended` };
     }
     const waitMs = step.notBefore ? Date.parse(step.notBefore) - this.now().getTime() : 0;
     if (waitMs > 0) return { kind: 'retry', delayMs: Math.min(waitMs, MAX_DELAY_MS), reason: 'not due yet' };

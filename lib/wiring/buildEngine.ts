@@ -31,6 +31,8 @@ export interface EngineOptions {
   readonly logger: Logger;
   /** Per-connector overrides of the connector context (tests: fetch, timeouts). */
   readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
+  /** How long steps of a suspended app wait between looks. */
+  readonly suspendedRecheckMs?: number;
 }
 
 export interface Engine extends ScimWiring {
@@ -69,7 +71,14 @@ export function buildEngine(options: EngineOptions): Engine {
     leaver: options.config.leaver,
     capabilities: () => connectors.capabilities(),
   });
-  const executor = new StepExecutor({ connectors, access, steps, ledger: scim.ledger, logger: options.logger });
+  const executor = new StepExecutor({
+    connectors,
+    access,
+    steps,
+    ledger: scim.ledger,
+    logger: options.logger,
+    ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
+  });
   if (connectors.ids().length > 0) scim.relay.onLifecycleEvent((event) => planner.planEvent(event).then(() => undefined));
   return {
     ...scim,

@@ -11,6 +11,8 @@ export interface TestPerimeter extends RunningPerimeter {
   readonly dataDir: string;
   /** fetch against the SCIM API with the test token (override headers to test auth). */
   scim(path: string, init?: ScimRequestInit): Promise<ScimReply>;
+  /** fetch against the admin API with the admin token. */
+  admin(path: string, init?: ScimRequestInit): Promise<ScimReply>;
   stop(): Promise<void>;
 }
 
@@ -51,27 +53,31 @@ export async function startTestPerimeter(options: TestPerimeterOptions = {}): Pr
     adminToken: TEST_ADMIN_TOKEN,
     logger: silentLogger,
     recoveryIntervalMs: 60_000,
+    suspendedRecheckMs: 200,
     ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
   });
-  const scim = async (path: string, init: ScimRequestInit = {}): Promise<ScimReply> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${TEST_SCIM_TOKEN}`, ...init.headers };
+  const call = (prefix: string, token: string, contentType: string) => async (path: string, init: ScimRequestInit = {}): Promise<ScimReply> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...init.headers };
     let body: string | undefined = init.rawBody;
     if (body === undefined && init.body !== undefined) {
       body = JSON.stringify(init.body);
-      headers['content-type'] ??= 'application/scim+json';
+      headers['content-type'] ??= contentType;
     }
-    const response = await fetch(`${running.url}/scim/v2${path}`, { method: init.method ?? 'GET', headers, body });
+    const response = await fetch(`${running.url}${prefix}${path}`, { method: init.method ?? 'GET', headers, body });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   };
+  const scim = call('/scim/v2', TEST_SCIM_TOKEN, 'application/scim+json');
+  const admin = call('/admin', TEST_ADMIN_TOKEN, 'application/json');
   return {
     ...running,
     dataDir,
     scim,
+    admin,
     stop: async () => {
       await running.close();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { ApiContext } from '../../lib/http/ApiContext.js';
+import { HttpError } from '../../lib/http/HttpError.js';
+import { jsonResponse } from '../../lib/http/jsonResponse.js';
+import { readJsonBody } from '../../lib/http/readJsonBody.js';
+import type { LedgerEventDraft } from '../../lib/ledger/LedgerEvent.js';
+import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
+import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
+import type { Engine } from '../../lib/wiring/buildEngine.js';
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+const ADMIN_ROOT = '/admin';
+const MAX_ROSTER = 10_000;
+
+const personInput = z
+  .object({
+    id: z.string().min(1).max(256).optional(),
+    userName: z.string().min(1).max(256),
+    email: z.string().max(256).optional(),
+    displayName: z.string().max(256).optional(),
+    department: z.string().max(256).optional(),
+    title: z.string().max(256).optional(),
+    location: z.string().max(256).optional(),
+    employmentType: z.string().max(256).optional(),
+    manager: z.string().max(256).optional(),
+    groups: z.array(z.string().max(256)).max(1000).default([]),
+    active: z.boolean().default(true),
+  })
+  .strict();
+type PersonInput = z.infer<typeof personInput>;
+
+const planRequests = {
+  personId: z.object({ personId: z.string().min(1) }).strict(),
+  person: z.object({ person: personInput }).strict(),
+  roster: z.object({ roster: z.array(personInput).min(1).max(MAX_ROSTER) }).strict(),
+};
+type PlanRequest = z.infer<(typeof planRequests)[keyof typeof planRequests]>;
+
+/** One of three shapes, chosen by key, so validation errors name the field that is wrong. */
+function parsePlanRequest(body: unknown): PlanRequest {
+  const kind = (['personId', 'person', 'roster'] as const).find((key) => body !== null && typeof body === 'object' && key in body);
+  if (!kind) throw new HttpError(400, 'Send {"personId"}, {"person":{...}} or {"roster":[...]} (or a roster as text/csv)');
+  return planRequests[kind].parse(body);
+}
+
+/**
+ * The operator API: plan preview (dry run, for one person or a whole roster), the kill switch,
+ * connector suspend/resume, and the dead-letter list with replay. Every action that changes
+ * something is recorded in the ledger with the admin token's label as the actor.
+ */
+export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: ApiContext, engine: Engine): Promise<Result> {
+  const method = event.requestContext.http.method.toUpperCase();
+  const path = event.rawPath.slice(event.rawPath.indexOf(ADMIN_ROOT) + ADMIN_ROOT.length);
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const actor = context.caller?.label ?? 'admin';
+  const requestId = event.requestContext.requestId ?? randomUUID();
+  const route = `${method} /${segments.map((s, i) => (i % 2 === 1 ? ':id' : s)).join('/')}`;
+
+  switch (route) {
+    case 'POST /plan':
+      return jsonResponse(200, await previewPlans(event, engine));
+    case 'GET /connectors':
+      return jsonResponse(200, { connectors: await listConnectors(engine) });
+    case 'POST /connectors/:id/suspend':
+    case 'POST /connectors/:id/resume': {
+      const id = requireConnector(engine, segments[1] ?? '');
+      const suspended = segments[2] === 'suspend';
+      await engine.steps.setSuspended(id, suspended, actor, new Date().toISOString());
+      await audit(engine, actor, requestId, `${method} ${event.rawPath}`, {
+        chain: `connector#${id}`,
+        type: suspended ? 'connector.suspended' : 'connector.resumed',
+        app: id,
+      });
+      return jsonResponse(200, { id, suspended });
+    }
+    case 'POST /persons/:id/lockout': {
+      const person = await requirePerson(engine, segments[1] ?? '');
+      const plan = await engine.planner.lockout(person, requestId);
+      await audit(engine, actor, requestId, `${method} ${event.rawPath}`, {
+        chain: `person#${person.id}`,
+        type: 'admin.lockout',
+        personId: person.id,
+        detail: { steps: plan.steps.length, notes: plan.notes },
+      });
+      return jsonResponse(202, { personId: person.id, locked: true, plan });
+    }
+    case 'DELETE /persons/:id/lockout': {
+      const person = await requirePerson(engine, segments[1] ?? '');
+      await engine.planner.unlock(person.id);
+      // Re-plan as if the person had just changed, so policy grants their access again.
+      const plan = await engine.planner.planEvent({
+        eventId: `unlock:${requestId}`,
+        kind: 'mover',
+        personId: person.id,
+        occurredAt: new Date().toISOString(),
+        source: { channel: 'admin', actor, requestId },
+        before: person,
+        after: person,
+        changes: [],
+      });
+      await audit(engine, actor, requestId, `${method} ${event.rawPath}`, { chain: `person#${person.id}`, type: 'admin.unlock', personId: person.id });
+      return jsonResponse(200, { personId: person.id, locked: false, plan });
+    }
+    case 'GET /dead-letters': {
+      const query = new URLSearchParams(event.rawQueryString ?? '');
+      const limit = z.coerce.number().int().min(1).max(500).default(100).parse(query.get('limit') ?? undefined);
+      const cursor = query.get('cursor') ?? undefined;
+      return jsonResponse(200, await engine.steps.listDeadLetters(limit, cursor));
+    }
+    case 'POST /dead-letters/:id/replay': {
+      const letter = await engine.steps.getDeadLetter(segments[1] ?? '');
+      if (!letter) throw new HttpError(404, `No dead letter for step ${segments[1]}`);
+      await engine.steps.releaseDeadLetter(letter.step.stepId);
+      await engine.queue.send([letter.step]);
+      await audit(engine, actor, requestId, `${method} ${event.rawPath}`, {
+        chain: `person#${letter.step.personId}`,
+        type: 'admin.replay',
+        personId: letter.step.personId,
+        app: letter.step.app,
+        detail: { stepId: letter.step.stepId, action: letter.step.action },
+      });
+      return jsonResponse(202, { stepId: letter.step.stepId, replayed: true });
+    }
+    default:
+      throw new HttpError(404, `No admin endpoint ${method} ${event.rawPath}`);
+  }
+}
+
+async function previewPlans(event: APIGatewayProxyEventV2, engine: Engine): Promise<unknown> {
+  const contentType = event.headers?.['content-type'] ?? '';
+  const request = /^text\/csv/i.test(contentType) ? { roster: readRosterCsv(event) } : parsePlanRequest(readJsonBody(event));
+  if ('personId' in request) {
+    const person = await requirePerson(engine, request.personId);
+    return { dryRun: true, plans: [await engine.planner.preview(person)] };
+  }
+  const people = 'person' in request ? [request.person] : request.roster;
+  const plans = [];
+  for (const input of people) {
+    plans.push(await engine.planner.preview(toSnapshot(input), { groups: input.groups }));
+  }
+  return { dryRun: true, plans };
+}
+
+/** A roster export: one row per person, headers as in personInput, groups separated by ";". */
+function readRosterCsv(event: APIGatewayProxyEventV2): PersonInput[] {
+  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  let rows: Record<string, string>[];
+  try {
+    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (error) {
+    throw new HttpError(400, `Roster CSV is malformed: ${(error as Error).message}`);
+  }
+  if (rows.length === 0 || rows.length > MAX_ROSTER) throw new HttpError(400, `Roster must have 1 to ${MAX_ROSTER} rows`);
+  return rows.map((row, index) => {
+    const candidate = Object.fromEntries(
+      Object.entries(row)
+        .filter(([, value]) => value !== '')
+        .map(([key, value]) => {
+          if (key === 'groups') return [key, value.split(';').map((g) => g.trim()).filter(Boolean)];
+          if (key === 'active') return [key, !/^(false|no|0|inactive|terminated)$/i.test(value)];
+          return [key, value];
+        }),
+    );
+    const parsed = personInput.safeParse(candidate);
+    if (!parsed.success) {
+      throw new HttpError(400, `Roster row ${index + 2}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'row'} ${i.message}`).join('; ')}`);
+    }
+    return parsed.data;
+  });
+}
+
+function toSnapshot(input: PersonInput): PersonSnapshot {
+  const snapshot: Record<string, unknown> = {
+    id: input.id ?? `preview:${input.userName}`,
+    userName: input.userName,
+    active: input.active,
+    email: input.email,
+    displayName: input.displayName,
+    department: input.department,
+    title: input.title,
+    location: input.location,
+    userType: input.employmentType,
+    manager: input.manager,
+  };
+  for (const key of Object.keys(snapshot)) if (snapshot[key] === undefined) delete snapshot[key];
+  return snapshot as unknown as PersonSnapshot;
+}
+
+async function listConnectors(engine: Engine): Promise<unknown[]> {
+  const suspended = new Set(await engine.steps.listSuspended());
+  return engine.connectors.ids().map((id) => {
+    const runtime = engine.connectors.get(id);
+    return { id, type: runtime?.config.type, capabilities: runtime?.capabilities, suspended: suspended.has(id) };
+  });
+}
+
+function requireConnector(engine: Engine, id: string): string {
+  if (!engine.connectors.get(id)) throw new HttpError(404, `No connector "${id}" is configured`);
+  return id;
+}
+
+async function requirePerson(engine: Engine, id: string): Promise<PersonSnapshot> {
+  const user = await engine.directoryStore.getUser(id);
+  if (!user) throw new HttpError(404, `No person ${id}`);
+  return toPersonSnapshot(user);
+}
+
+async function audit(
+  engine: Engine,
+  actor: string,
+  requestId: string,
+  operation: string,
+  event: Pick<LedgerEventDraft, 'chain' | 'type'> & Partial<LedgerEventDraft>,
+): Promise<void> {
+  await engine.ledger.append({
+    eventId: `${event.type}:${requestId}`,
+    occurredAt: new Date().toISOString(),
+    source: { channel: 'admin', actor, requestId, operation },
+    outcome: 'recorded',
+    ...event,
+  });
+}

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
+import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
+import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+describe('admin API', () => {
+  const apps = new Map<string, MemoryApp>();
+  let perimeter: TestPerimeter;
+
+  beforeAll(async () => {
+    const config = parsePerimeterConfig(
+      {
+        connectors: [
+          { id: 'chat', type: 'memory', maxAttempts: 2 },
+          { id: 'code', type: 'memory', maxAttempts: 2 },
+        ],
+        policy: {
+          rules: [
+            { id: 'everyone-chat', when: {}, grant: [{ app: 'chat' }] },
+            { id: 'eng-code', when: { department: 'Engineering', groups: { anyOf: ['Platform'] } }, grant: [{ app: 'code', entitlements: ['team:platform'] }] },
+          ],
+        },
+      },
+      'test',
+    );
+    perimeter = await startTestPerimeter({ config, registry: new Map([['memory', memoryConnectorDefinition(apps)]]) });
+  });
+  afterAll(async () => {
+    await perimeter.stop();
+  });
+
+  const newUser = async (department = 'Engineering'): Promise<string> => {
+    const created = await perimeter.scim('/Users', {
+      method: 'POST',
+      body: { userName: `a${Math.random().toString(36).slice(2)}@example.com`, [ENTERPRISE]: { department } },
+    });
+    return created.body.id as string;
+  };
+
+  describe('plan preview (dry run)', () => {
+    it('previews one person from attributes without writing anything', async () => {
+      // Act
+      const reply = await perimeter.admin('/plan', {
+        method: 'POST',
+        body: { person: { userName: 'new@example.com', department: 'Engineering', groups: ['Platform'] } },
+      });
+
+      // Assess
+      expect(reply.status).toBe(200);
+      expect(reply.body.dryRun).toBe(true);
+      expect(reply.body.plans[0].steps.map((s: { app: string; action: string }) => `${s.app}:${s.action}`)).toEqual([
+        'chat:createAccount',
+        'code:createAccount',
+        'code:grant',
+      ]);
+      expect(await perimeter.services.access.getPlanned('preview:new@example.com')).toBeUndefined();
+    });
+
+    it('previews a whole roster from CSV (bulk what-if)', async () => {
+      // Act
+      const reply = await perimeter.admin('/plan', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        rawBody: 'userName,department,groups,active\nann@example.com,Engineering,Platform;Oncall,true\nbob@example.com,Sales,,true\ncat@example.com,Engineering,Platform,false\n',
+      });
+
+      // Assess
+      expect(reply.status).toBe(200);
+      expect(reply.body.plans.map((p: { steps: unknown[] }) => p.steps.length)).toEqual([3, 1, 0]);
+    });
+
+    it('previews an existing person by id against what they already have', async () => {
+      // Prepare
+      const id = await newUser('Sales');
+      await perimeter.queue.drained();
+
+      // Act
+      const reply = await perimeter.admin('/plan', { method: 'POST', body: { personId: id } });
+
+      // Assess: chat is already in place, nothing else applies to Sales
+      expect(reply.body.plans[0].steps).toEqual([]);
+    });
+
+    it('rejects malformed requests with a 400 naming the problem', async () => {
+      const wrongShape = await perimeter.admin('/plan', { method: 'POST', body: { person: { department: 'Engineering' } } });
+      const badCsv = await perimeter.admin('/plan', { method: 'POST', headers: { 'content-type': 'text/csv' }, rawBody: 'department\nEngineering\n' });
+      const notJson = await perimeter.admin('/plan', { method: 'POST', rawBody: '{', headers: { 'content-type': 'application/json' } });
+      expect(wrongShape.status).toBe(400);
+      expect(JSON.stringify(wrongShape.body.error)).toContain('userName');
+      expect(badCsv.status).toBe(400);
+      expect(badCsv.body.error.message).toContain('row 2');
+      expect(notJson.status).toBe(400);
+    });
+  });
+
+  it('refuses the SCIM token and missing tokens', async () => {
+    const scimToken = await fetch(`${perimeter.url}/admin/connectors`, { headers: { authorization: `Bearer ${TEST_SCIM_TOKEN}` } });
+    const none = await fetch(`${perimeter.url}/admin/connectors`);
+    expect(scimToken.status).toBe(401);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('suspends an app: its steps wait and run after resume; the ledger records both', async () => {
+    // Prepare
+    expect((await perimeter.admin('/connectors/chat/suspend', { method: 'POST' })).body).toEqual({ id: 'chat', suspended: true });
+
+    // Act
+    const id = await newUser('Sales');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const whileSuspended = await perimeter.services.access.getActual(id, 'chat');
+    await perimeter.admin('/connectors/chat/resume', { method: 'POST' });
+    const deadline = Date.now() + 40_000;
+    while (!(await perimeter.services.access.getActual(id, 'chat')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const chain = await perimeter.services.ledgerStore.chain('connector#chat');
+
+    // Assess
+    expect(whileSuspended).toBeUndefined();
+    expect((await perimeter.services.access.getActual(id, 'chat'))?.status).toBe('active');
+    expect(chain.map((e) => e.type)).toEqual(['connector.suspended', 'connector.resumed']);
+    expect((await perimeter.admin('/connectors/nope/suspend', { method: 'POST' })).status).toBe(404);
+  }, 60_000);
+
+  it('locks a person out ahead of queued work, and grants nothing more until unlocked', async () => {
+    // Prepare: the person has chat; the app is slow, and more work is queued for them.
+    const id = await newUser('Sales');
+    await perimeter.queue.drained();
+    const chat = apps.get('chat') as MemoryApp;
+    chat.latencyMs = 100;
+
+    // Act
+    const lockout = await perimeter.admin(`/persons/${id}/lockout`, { method: 'POST' });
+    await perimeter.queue.drained();
+    chat.latencyMs = 0;
+    const after = await perimeter.services.access.getActual(id, 'chat');
+    const chain = await perimeter.services.ledgerStore.chain(`person#${id}`);
+
+    // Assess
+    expect(lockout.status).toBe(202);
+    expect(lockout.body.plan.steps.map((s: { app: string; action: string; priority: string }) => `${s.priority}:${s.app}:${s.action}`)).toEqual([
+      'lockout:chat:revokeSessions',
+      'lockout:chat:disableAccount',
+      'lockout:code:revokeSessions',
+      'lockout:code:disableAccount',
+    ]);
+    expect(after?.status).toBe('disabled');
+    expect(chain.some((e) => e.type === 'admin.lockout')).toBe(true);
+    expect((await perimeter.services.access.getPlanned(id))?.locked).toBe(true);
+
+    // Unlock: access comes back
+    const unlocked = await perimeter.admin(`/persons/${id}/lockout`, { method: 'DELETE' });
+    await perimeter.queue.drained();
+    expect(unlocked.status).toBe(200);
+    expect((await perimeter.services.access.getActual(id, 'chat'))?.status).toBe('active');
+  });
+
+  it('lists dead letters and replays one to completion', async () => {
+    // Prepare
+    const code = apps.get('code') as MemoryApp;
+    code.failNext = { error: new ConnectorError('auth', 'code: HTTP 401', { status: 401 }), times: 1 };
+    const created = await perimeter.scim('/Users', {
+      method: 'POST',
+      body: { userName: `dl${Date.now()}@example.com`, [ENTERPRISE]: { department: 'Engineering' } },
+    });
+    const id = created.body.id as string;
+    await perimeter.scim('/Groups', { method: 'POST', body: { displayName: `Platform`, members: [{ value: id }] } });
+    await perimeter.queue.drained();
+
+    // Act
+    const list = await perimeter.admin('/dead-letters');
+    const letter = list.body.letters.find((l: { step: { personId: string; action: string } }) => l.step.personId === id && l.step.action === 'createAccount');
+    const replay = await perimeter.admin(`/dead-letters/${letter.step.stepId}/replay`, { method: 'POST' });
+    await perimeter.queue.drained();
+    const again = await perimeter.admin(`/dead-letters/${letter.step.stepId}/replay`, { method: 'POST' });
+
+    // Assess
+    expect(letter.error).toContain('auth');
+    expect(replay.status).toBe(202);
+    expect((await perimeter.services.access.getActual(id, 'code'))?.status).toBe('active');
+    expect(again.status).toBe(404);
+  });
+});
