@@ -137,6 +137,14 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     if (job.work.kind === 'step') await queue.send([job.work.step]);
   };
   scheduler.start(runJob, (error) => options.logger.error('Scheduled job failed', { error }));
+  const { intervalMinutes, fix } = config.reconciliation;
+  const reconciliation =
+    intervalMinutes > 0 && services.connectors.ids().length > 0
+      ? setInterval(() => {
+          services.reconciler.reconcileAll(fix).catch((error: unknown) => options.logger.error('Reconciliation failed', { error }));
+        }, intervalMinutes * 60_000)
+      : undefined;
+  reconciliation?.unref();
 
   const adminHandler = createAdminHandler({ engine: services, tokens: new StaticTokenVerifier([tokens.admin.hashed]), logger: options.logger });
   const server = createLocalServer(
@@ -161,6 +169,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     scheduler,
     close: async () => {
       clearInterval(recovery);
+      if (reconciliation) clearInterval(reconciliation);
       scheduler.stop();
       await queue.stop();
       await new Promise<void>((done) => {

@@ -8,6 +8,7 @@ import { jsonResponse } from '../../lib/http/jsonResponse.js';
 import { readJsonBody } from '../../lib/http/readJsonBody.js';
 import type { LedgerEventDraft } from '../../lib/ledger/LedgerEvent.js';
 import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
+import { isAccountLister } from '../../connectors/types.js';
 import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
@@ -32,6 +33,8 @@ const personInput = z
   })
   .strict();
 type PersonInput = z.infer<typeof personInput>;
+
+const reconcileRequest = z.object({ app: z.string().min(1).optional(), fix: z.boolean().default(false) }).strict();
 
 const planRequests = {
   personId: z.object({ personId: z.string().min(1) }).strict(),
@@ -104,6 +107,13 @@ export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: 
       });
       await audit(engine, actor, requestId, `${method} ${event.rawPath}`, { chain: `person#${person.id}`, type: 'admin.unlock', personId: person.id });
       return jsonResponse(200, { personId: person.id, locked: false, plan });
+    }
+    case 'POST /reconcile': {
+      const body = event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false };
+      const reports = body.app
+        ? [await engine.reconciler.reconcile(requireListableConnector(engine, body.app), body.fix)]
+        : await engine.reconciler.reconcileAll(body.fix);
+      return jsonResponse(200, { reports });
     }
     case 'GET /dead-letters': {
       const query = new URLSearchParams(event.rawQueryString ?? '');
@@ -196,6 +206,15 @@ async function listConnectors(engine: Engine): Promise<unknown[]> {
     const runtime = engine.connectors.get(id);
     return { id, type: runtime?.config.type, capabilities: runtime?.capabilities, suspended: suspended.has(id) };
   });
+}
+
+function requireListableConnector(engine: Engine, id: string): string {
+  requireConnector(engine, id);
+  const connector = engine.connectors.get(id)?.connector;
+  if (!connector || !isAccountLister(connector)) {
+    throw new HttpError(400, `Connector "${id}" cannot list accounts, so it cannot be reconciled`);
+  }
+  return id;
 }
 
 function requireConnector(engine: Engine, id: string): string {

@@ -101,6 +101,15 @@ export const perimeterConfigSchema = z
       })
       .strict()
       .default({ default: DEFAULT_LEAVER_PLAN, apps: {} }),
+    reconciliation: z
+      .object({
+        /** How often every app is listed and compared with the directory (0 turns it off). */
+        intervalMinutes: z.number().int().min(0).max(10_080).default(1440),
+        /** Queue steps that disable orphans and correct drift, instead of only reporting them. */
+        fix: z.boolean().default(false),
+      })
+      .strict()
+      .default({ intervalMinutes: 1440, fix: false }),
   })
   .strict()
   .superRefine((config, context) => {

@@ -8,6 +8,7 @@ import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import { StepExecutor } from '../fanout/StepExecutor.js';
 import type { Logger } from '../observability/Logger.js';
 import { Planner } from '../plan/Planner.js';
+import { Reconciler } from '../reconcile/Reconciler.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { SecretStore } from '../ports/SecretStore.js';
@@ -42,6 +43,7 @@ export interface Engine extends ScimWiring {
   readonly connectors: ConnectorRuntime;
   readonly planner: Planner;
   readonly executor: StepExecutor;
+  readonly reconciler: Reconciler;
   readonly queue: StepQueue;
   readonly scheduler: Scheduler;
   readonly secrets: SecretStore;
@@ -79,6 +81,7 @@ export function buildEngine(options: EngineOptions): Engine {
     logger: options.logger,
     ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
   });
+  const reconciler = new Reconciler({ connectors, directory: scim.directoryStore, access, queue: options.queue, ledger: scim.ledger });
   if (connectors.ids().length > 0) scim.relay.onLifecycleEvent((event) => planner.planEvent(event).then(() => undefined));
   return {
     ...scim,
@@ -88,6 +91,7 @@ export function buildEngine(options: EngineOptions): Engine {
     connectors,
     planner,
     executor,
+    reconciler,
     queue: options.queue,
     scheduler: options.scheduler,
     secrets: options.secrets,

@@ -182,4 +182,30 @@ describe('admin API', () => {
     expect((await perimeter.services.access.getActual(id, 'code'))?.status).toBe('active');
     expect(again.status).toBe(404);
   });
+
+  it('reconciles an app: reports orphans and drift, and fixes them when asked', async () => {
+    // Prepare: an account nobody in the directory owns, and an entitlement no rule justifies.
+    const chat = apps.get('chat') as MemoryApp;
+    chat.accounts.set('acct-stray', { account: { accountId: 'acct-stray', userName: 'stray@example.com', active: true, entitlements: [] }, deleted: false });
+    const id = await newUser('Sales');
+    await perimeter.queue.drained();
+    const mine = (await perimeter.services.access.getActual(id, 'chat'))?.accountId ?? '';
+    chat.accounts.get(mine)?.account.entitlements.push('channel:secret');
+
+    // Act
+    const report = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'chat' } });
+    const fixed = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'chat', fix: true } });
+    await perimeter.queue.drained();
+    const chain = await perimeter.services.ledgerStore.chain('connector#chat');
+
+    // Assess
+    const [first] = report.body.reports;
+    expect(first.orphans).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: 'acct-stray', reason: 'no matching person' })]));
+    expect(first.drift).toEqual(expect.arrayContaining([{ personId: id, accountId: mine, unjustified: ['channel:secret'], missing: [] }]));
+    expect(first.stepsQueued).toBe(0);
+    expect(fixed.body.reports[0].stepsQueued).toBeGreaterThanOrEqual(2);
+    expect(chat.accounts.get('acct-stray')?.account.active).toBe(false);
+    expect(chat.accounts.get(mine)?.account.entitlements).toEqual([]);
+    expect(chain.filter((e) => e.type === 'reconciliation.report')).toHaveLength(2);
+  });
 });

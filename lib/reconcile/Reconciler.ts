@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { type AppAccount, isAccountLister } from '../../connectors/types.js';
+import type { UserRecord } from '../directory/DirectoryRecords.js';
+import type { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
+import type { Ledger } from '../ledger/Ledger.js';
+import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import type { PlanStep, StepAction } from '../plan/PlanStep.js';
+import { stepIdFor } from '../plan/stepIdFor.js';
+import type { AccessStore } from '../ports/AccessStore.js';
+import type { DirectoryStore } from '../ports/DirectoryStore.js';
+import type { StepQueue } from '../ports/StepQueue.js';
+import { toPersonSnapshot } from '../scim/toPersonSnapshot.js';
+import type { EntitlementDrift, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
+
+export interface ReconcilerDependencies {
+  readonly connectors: ConnectorRuntime;
+  readonly directory: DirectoryStore;
+  readonly access: AccessStore;
+  readonly queue: StepQueue;
+  readonly ledger: Ledger;
+  readonly now?: () => Date;
+}
+
+const MAX_PAGES = 10_000;
+
+/**
+ * Compares each app with the directory and policy: accounts nobody active owns (orphans: leavers
+ * the app still knows, accounts created outside Perimeter) and entitlements policy does not justify
+ * or that are missing (drift). Reports every finding to the ledger; with `fix`, queues the steps
+ * that disable orphans and correct drift.
+ */
+export class Reconciler {
+  private readonly now: () => Date;
+
+  public constructor(private readonly deps: ReconcilerDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  public async reconcileAll(fix: boolean): Promise<ReconciliationReport[]> {
+    const reports: ReconciliationReport[] = [];
+    for (const app of this.deps.connectors.ids()) {
+      const runtime = this.deps.connectors.get(app);
+      if (runtime && isAccountLister(runtime.connector)) reports.push(await this.reconcile(app, fix));
+    }
+    return reports;
+  }
+
+  public async reconcile(app: string, fix: boolean): Promise<ReconciliationReport> {
+    const runId = randomUUID();
+    const checkedAt = this.now().toISOString();
+    const runtime = this.deps.connectors.get(app);
+    if (!runtime || !isAccountLister(runtime.connector)) throw new Error(`${app} cannot list accounts`);
+    const lister = runtime.connector;
+    let accounts: AppAccount[];
+    try {
+      accounts = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await runtime.limit(() => lister.listAccounts(cursor));
+        accounts.push(...page.accounts);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined && ++pages < MAX_PAGES);
+    } catch (error) {
+      const message = error instanceof ConnectorError ? `${error.kind}: ${error.message}` : (error as Error).message;
+      const failed = { app, runId, checkedAt, accounts: 0, orphans: [], drift: [], stepsQueued: 0, error: message };
+      await this.record(failed);
+      return failed;
+    }
+
+    const people = indexPeople(await this.deps.directory.listUsers());
+    const orphans: OrphanAccount[] = [];
+    const drift: EntitlementDrift[] = [];
+    const steps: PlanStep[] = [];
+    const step = (person: PersonSnapshot, action: StepAction, reason: string, entitlement?: string): PlanStep => ({
+      stepId: stepIdFor(`reconcile:${runId}`, app, action, `${person.id}:${entitlement ?? ''}`),
+      eventId: `reconcile:${runId}`,
+      plannedAt: checkedAt,
+      personId: person.id,
+      app,
+      action,
+      sequence: 0,
+      rules: [],
+      reason,
+      person,
+      ...(entitlement ? { entitlement } : {}),
+    });
+
+    for (const account of accounts) {
+      if (!account.active) continue;
+      const user = people.get(account.userName.toLowerCase()) ?? (account.email ? people.get(account.email.toLowerCase()) : undefined);
+      const planned = user ? await this.deps.access.getPlanned(user.id) : undefined;
+      const expected = user?.active ? planned?.apps[app] : undefined;
+      if (!user || !user.active || !expected || expected.status !== 'active') {
+        const reason = !user ? 'no matching person' : !user.active ? 'person is inactive' : 'no rule grants this app';
+        orphans.push({ accountId: account.accountId, userName: account.userName, ...(account.email ? { email: account.email } : {}), reason, ...(user ? { personId: user.id } : {}) });
+        const subject: PersonSnapshot = user ? toPersonSnapshot(user) : { id: `orphan:${app}:${account.accountId}`, userName: account.userName, active: false, ...(account.email ? { email: account.email } : {}) };
+        if (fix) steps.push(step(subject, 'disableAccount', `reconciliation: orphan account (${reason})`));
+        continue;
+      }
+      if (account.entitlements === undefined) continue;
+      const held = new Set(account.entitlements);
+      const wanted = new Set(expected.entitlements);
+      const unjustified = [...held].filter((e) => !wanted.has(e)).sort();
+      const missing = [...wanted].filter((e) => !held.has(e)).sort();
+      if (unjustified.length || missing.length) {
+        drift.push({ personId: user.id, accountId: account.accountId, unjustified, missing });
+        if (fix) {
+          const person = toPersonSnapshot(user);
+          for (const e of unjustified) steps.push(step(person, 'revoke', `reconciliation: no rule justifies ${e}`, e));
+          for (const e of missing) steps.push(step(person, 'grant', `reconciliation: policy grants ${e}`, e));
+        }
+      }
+    }
+    if (steps.length) await this.deps.queue.send(steps);
+    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, stepsQueued: steps.length };
+    await this.record(report);
+    return report;
+  }
+
+  private async record(report: ReconciliationReport): Promise<void> {
+    await this.deps.ledger.append({
+      eventId: `reconcile:${report.runId}`,
+      chain: `connector#${report.app}`,
+      type: 'reconciliation.report',
+      occurredAt: report.checkedAt,
+      source: { channel: 'schedule', actor: 'reconciler', requestId: report.runId },
+      outcome: report.error ? 'failed' : 'recorded',
+      app: report.app,
+      detail: {
+        accounts: report.accounts,
+        orphans: report.orphans,
+        drift: report.drift,
+        stepsQueued: report.stepsQueued,
+        ...(report.error ? { error: report.error } : {}),
+      },
+    });
+  }
+}
+
+function indexPeople(users: readonly UserRecord[]): Map<string, UserRecord> {
+  const index = new Map<string, UserRecord>();
+  for (const user of users) {
+    index.set(user.userName.toLowerCase(), user);
+    const email = toPersonSnapshot(user).email;
+    if (email && !index.has(email.toLowerCase())) index.set(email.toLowerCase(), user);
+  }
+  return index;
+}

@@ -1,0 +1,31 @@
+export interface OrphanAccount {
+  readonly accountId: string;
+  readonly userName: string;
+  readonly email?: string;
+  /** Why it is an orphan: nobody in the directory has it, or its person is inactive. */
+  readonly reason: 'no matching person' | 'person is inactive' | 'no rule grants this app';
+  readonly personId?: string;
+}
+
+export interface EntitlementDrift {
+  readonly personId: string;
+  readonly accountId: string;
+  /** Held in the app but not justified by policy. */
+  readonly unjustified: readonly string[];
+  /** Justified by policy but missing in the app. */
+  readonly missing: readonly string[];
+}
+
+/** What reconciliation found in one app. */
+export interface ReconciliationReport {
+  readonly app: string;
+  readonly runId: string;
+  readonly checkedAt: string;
+  readonly accounts: number;
+  readonly orphans: readonly OrphanAccount[];
+  readonly drift: readonly EntitlementDrift[];
+  /** Steps queued to fix what was found (when fixing was asked for). */
+  readonly stepsQueued: number;
+  /** Set when the app could not be listed. */
+  readonly error?: string;
+}
