@@ -8,6 +8,7 @@ import type { ConnectorContext } from '../connectors/ConnectorContext.js';
 import type { ConnectorDefinition } from '../connectors/ConnectorDefinition.js';
 import { createAdminHandler } from '../functions/admin-api/createAdminHandler.js';
 import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHandler.js';
+import { createHrWebhookHandler } from '../functions/hr-webhook/createHrWebhookHandler.js';
 import { createScimHandler } from '../functions/scim/createScimHandler.js';
 import { LocalScheduler } from '../lib/adapters/local/LocalScheduler.js';
 import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
@@ -16,6 +17,7 @@ import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
 import { accessTable, directoryTable, ledgerTable, operationsTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
 import { StaticTokenVerifier } from '../lib/auth/StaticTokenVerifier.js';
 import { loadPerimeterConfig } from '../lib/config/loadPerimeterConfig.js';
+import { hrWebhookSources } from '../lib/webhooks/hrWebhookSources.js';
 import type { ConnectorConfig, PerimeterConfig } from '../lib/config/perimeterConfigSchema.js';
 import type { Logger } from '../lib/observability/Logger.js';
 import type { ScheduledJob } from '../lib/ports/Scheduler.js';
@@ -58,6 +60,8 @@ export interface RunningPerimeter {
   readonly services: Engine;
   readonly queue: LocalStepQueue;
   readonly scheduler: LocalScheduler;
+  /** Runs the scheduled jobs that are due now (the scheduler also does this every second). */
+  runDueJobs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -135,6 +139,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
   await queue.start(fanout);
   const runJob = async (job: ScheduledJob): Promise<void> => {
     if (job.work.kind === 'step') await queue.send([job.work.step]);
+    else await services.hr.apply(job.work.event, { due: true });
   };
   scheduler.start(runJob, (error) => options.logger.error('Scheduled job failed', { error }));
   const { intervalMinutes, fix } = config.reconciliation;
@@ -146,11 +151,20 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
       : undefined;
   reconciliation?.unref();
 
+  const hrHandler = createHrWebhookHandler({
+    sources: hrWebhookSources,
+    secretNames: Object.fromEntries(Object.entries(config.webhooks).map(([source, ref]) => [source, ref.secret])),
+    secrets: services.secrets,
+    deliveries: services.deliveries,
+    applier: services.hr,
+    logger: options.logger,
+  });
   const adminHandler = createAdminHandler({ engine: services, tokens: new StaticTokenVerifier([tokens.admin.hashed]), logger: options.logger });
   const server = createLocalServer(
     [
       { prefix: '/scim/v2', name: 'scim', handler: scimHandler as LambdaHttpHandler },
       { prefix: '/admin', name: 'admin', handler: adminHandler as LambdaHttpHandler },
+      { prefix: '/hooks/hr', name: 'hr-webhook', handler: hrHandler as LambdaHttpHandler },
     ],
     options.logger,
   );
@@ -167,6 +181,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     services,
     queue,
     scheduler,
+    runDueJobs: () => scheduler.runDue(runJob),
     close: async () => {
       clearInterval(recovery);
       if (reconciliation) clearInterval(reconciliation);

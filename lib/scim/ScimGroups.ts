@@ -155,7 +155,7 @@ export class ScimGroups {
       ...removed.map((m) => ({ op: 'remove' as const, groupId: group.id, memberId: m.value, memberType: m.type })),
     ];
     const source: EventSource = {
-      channel: 'scim',
+      channel: context.channel ?? 'scim',
       actor: context.actor,
       ...(context.requestId ? { requestId: context.requestId } : {}),
       ...(context.operation ? { operation: context.operation } : {}),

@@ -179,7 +179,7 @@ export class ScimUsers {
       personId,
       occurredAt: timestamp,
       source: {
-        channel: 'scim',
+        channel: context.channel ?? 'scim',
         actor: context.actor,
         ...(context.requestId ? { requestId: context.requestId } : {}),
         ...(context.operation ? { operation: context.operation } : {}),

@@ -2,14 +2,17 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectorContext } from '../../connectors/ConnectorContext.js';
 import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
 import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
+import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfigSchema.js';
 import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import { StepExecutor } from '../fanout/StepExecutor.js';
+import { HrEventApplier } from '../hr/HrEventApplier.js';
 import type { Logger } from '../observability/Logger.js';
 import { Planner } from '../plan/Planner.js';
 import { Reconciler } from '../reconcile/Reconciler.js';
 import type { AccessStore } from '../ports/AccessStore.js';
+import type { DeliveryLog } from '../ports/DeliveryLog.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { SecretStore } from '../ports/SecretStore.js';
 import type { StepQueue } from '../ports/StepQueue.js';
@@ -44,6 +47,8 @@ export interface Engine extends ScimWiring {
   readonly planner: Planner;
   readonly executor: StepExecutor;
   readonly reconciler: Reconciler;
+  readonly hr: HrEventApplier;
+  readonly deliveries: DeliveryLog;
   readonly queue: StepQueue;
   readonly scheduler: Scheduler;
   readonly secrets: SecretStore;
@@ -92,6 +97,8 @@ export function buildEngine(options: EngineOptions): Engine {
     planner,
     executor,
     reconciler,
+    hr: new HrEventApplier({ users: scim.users, directory: scim.directoryStore, scheduler: options.scheduler, ledger: scim.ledger }),
+    deliveries: new DynamoDeliveryLog(options.db, options.tables.operations),
     queue: options.queue,
     scheduler: options.scheduler,
     secrets: options.secrets,
