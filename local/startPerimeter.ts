@@ -11,6 +11,7 @@ import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHand
 import { createHrWebhookHandler } from '../functions/hr-webhook/createHrWebhookHandler.js';
 import { createScimHandler } from '../functions/scim/createScimHandler.js';
 import { LocalScheduler } from '../lib/adapters/local/LocalScheduler.js';
+import { LocalSecretStore } from '../lib/adapters/local/LocalSecretStore.js';
 import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
 import { createDocumentClient } from '../lib/adapters/dynamodb/createDocumentClient.js';
 import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
@@ -106,7 +107,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     tables: TABLE_NAMES,
     config,
     registry: options.registry ?? connectorRegistry,
-    secrets: options.secrets ?? unavailableSecretStore(),
+    secrets: options.secrets ?? (await LocalSecretStore.open({ dataDir })),
     queue,
     scheduler,
     logger: options.logger,
@@ -201,12 +202,4 @@ function withPlaceholderSignature(request: HttpRequest): HttpRequest {
   request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
   request.headers['x-amz-date'] = '19700101T000000Z';
   return request;
-}
-
-/** Until a secret store is configured, connectors that need a credential fail with a clear error. */
-function unavailableSecretStore(): SecretStore {
-  const fail = async (): Promise<never> => {
-    throw new Error('No secret store is configured');
-  };
-  return { getSecretValue: fail, putSecretValue: fail, updateVersionStage: fail, describeSecret: fail, listSecrets: fail };
 }
