@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { spawnLocalPerimeter } from '../local/spawnLocalPerimeter.js';
+import { type FanoutFigures, runFanoutBench } from './fanoutBench.js';
 
 // `npm run bench`: SCIM requests per second and latency on the local server (its own process, on
 // the embedded DynamoDB engine), against a minimal node:http server returning a fixed SCIM body as
@@ -82,6 +83,22 @@ async function main(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
   print(rows);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  printFanout([await runFanoutBench(1), await runFanoutBench(10)]);
+}
+
+function printFanout(figures: FanoutFigures[]): void {
+  const lines = [
+    '',
+    `Fan-out: HR webhook to the last app done, fake SCIM apps answering in ${figures[0]?.latencyMs} ms, ${figures[0]?.rounds} rounds`,
+    '',
+    '| apps | joiner median ms | joiner max ms | leaver median ms | leaver max ms | serial joiner ms | serial leaver ms |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...figures.map((f) => `| ${f.apps} | ${f.joinerMs.median} | ${f.joinerMs.max} | ${f.leaverMs.median} | ${f.leaverMs.max} | ${f.serialJoinerMs} | ${f.serialLeaverMs} |`),
+    '',
+    '"serial" is what the same calls would take one app after another; fan-out should track the 1-app row instead.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function seed(url: string, headers: Record<string, string>): Promise<string[]> {

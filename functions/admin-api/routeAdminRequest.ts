@@ -73,6 +73,8 @@ export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: 
       const id = requireConnector(engine, segments[1] ?? '');
       const suspended = segments[2] === 'suspend';
       await engine.steps.setSuspended(id, suspended, actor, new Date().toISOString());
+      // Workers in this process see it at once; others within the executor's one-second cache.
+      engine.executor.invalidateSuspensions();
       await audit(engine, actor, requestId, `${method} ${event.rawPath}`, {
         chain: `connector#${id}`,
         type: suspended ? 'connector.suspended' : 'connector.resumed',

@@ -28,6 +28,7 @@ export interface StepExecutorDependencies {
 
 /** While an app is suspended its steps wait this long between looks. */
 const SUSPENDED_RECHECK_MS = 30_000;
+const SUSPENSION_CACHE_MS = 1_000;
 /** SQS cannot hide a message for longer than 12 hours. */
 const MAX_DELAY_MS = 12 * 3_600_000;
 /** Actions that give access; a locked person gets none of them. */
@@ -45,6 +46,7 @@ const REMOVING = new Set(['disableAccount', 'deleteAccount']);
  */
 export class StepExecutor {
   private readonly now: () => Date;
+  private suspended: { apps: Set<string>; readAt: number } | undefined;
 
   public constructor(private readonly deps: StepExecutorDependencies) {
     this.now = deps.now ?? (() => new Date());
@@ -52,15 +54,15 @@ export class StepExecutor {
 
   public async execute(step: PlanStep): Promise<Disposition> {
     const { steps, connectors } = this.deps;
-    const record = await steps.get(step.stepId);
-    if (record && record.status !== 'running') return { kind: 'done', outcome: 'duplicate' };
-    const runtime = connectors.get(step.app);
-    if (!runtime) return this.deadLetter(step, record?.attempts ?? 0, `no connector "${step.app}" is configured`);
-    if (step.priority !== 'lockout' && (await steps.isSuspended(step.app))) {
+    if (step.priority !== 'lockout' && (await this.isSuspended(step.app))) {
       return { kind: 'retry', delayMs: this.deps.suspendedRecheckMs ?? SUSPENDED_RECHECK_MS, reason: `${step.app} is suspended` };
     }
     const waitMs = step.notBefore ? Date.parse(step.notBefore) - this.now().getTime() : 0;
     if (waitMs > 0) return { kind: 'retry', delayMs: Math.min(waitMs, MAX_DELAY_MS), reason: 'not due yet' };
+    const attempt = await steps.recordAttempt(step.stepId, this.now().toISOString());
+    if (!attempt) return { kind: 'done', outcome: 'duplicate' };
+    const runtime = connectors.get(step.app);
+    if (!runtime) return this.deadLetter(step, attempt.attempts, `no connector "${step.app}" is configured`);
     if (GRANTING.has(step.action) || REMOVING.has(step.action)) {
       const planned = await this.deps.access.getPlanned(step.personId);
       if (GRANTING.has(step.action) && planned?.locked) return this.finish(step, 'skipped', { reason: 'person is locked by the kill switch' });
@@ -71,7 +73,6 @@ export class StepExecutor {
       }
     }
 
-    const attempt = await steps.recordAttempt(step.stepId, this.now().toISOString());
     try {
       const { result, accountId, status } = await runtime.limit(() => this.perform(step, runtime));
       if (result === undefined) return this.finish(step, 'skipped', { reason: 'no account in the app' });
@@ -88,6 +89,20 @@ export class StepExecutor {
     } catch (error) {
       return this.fail(step, attempt.attempts, runtime.config.maxAttempts, error);
     }
+  }
+
+  /** Forgets cached suspensions (this process just suspended or resumed an app). */
+  public invalidateSuspensions(): void {
+    this.suspended = undefined;
+  }
+
+  /** Suspension is read at most once a second, not once per step. */
+  private async isSuspended(app: string): Promise<boolean> {
+    const now = Date.now();
+    if (!this.suspended || now - this.suspended.readAt > SUSPENSION_CACHE_MS) {
+      this.suspended = { apps: new Set(await this.deps.steps.listSuspended()), readAt: now };
+    }
+    return this.suspended.apps.has(app);
   }
 
   private async perform(
@@ -179,7 +194,8 @@ export class StepExecutor {
     await this.deps.ledger.append(
       {
         eventId: `${step.stepId}:${outcome}`,
-        chain: `person#${step.personId}`,
+        // Steps of one person in one app run in order, so their chain never sees two writers.
+        chain: `access#${step.personId}#${step.app}`,
         type: `step.${step.action}`,
         occurredAt: this.now().toISOString(),
         source: { channel: 'system', actor: 'fanout', operation: step.reason },

@@ -9,6 +9,8 @@ export interface LedgerStore {
   recent(chain: string, since: string): Promise<LedgerEvent[]>;
   /** Writes the event unless its (chain, seq) slot is taken; false when another writer won it. */
   insert(event: LedgerEvent): Promise<boolean>;
+  /** Every event about a person, across chains, in the order they were recorded. */
+  forPerson(personId: string): Promise<LedgerEvent[]>;
   /** Every event of a chain in order (verification, tests). */
   chain(chain: string): Promise<LedgerEvent[]>;
 }

@@ -5,8 +5,11 @@ import type { PlanStep } from '../plan/PlanStep.js';
 /** Step execution records, dead letters and connector suspension, in the Operations table. */
 export interface StepStore {
   get(stepId: string): Promise<StepRecord | undefined>;
-  /** Counts an attempt (creating the record on the first) and returns the record after it. */
-  recordAttempt(stepId: string, at: string): Promise<StepRecord>;
+  /**
+   * Counts an attempt (creating the record on the first) and returns the record after it, or
+   * undefined when the step already finished (done or dead-lettered): a redelivery to ignore.
+   */
+  recordAttempt(stepId: string, at: string): Promise<StepRecord | undefined>;
   recordFailure(stepId: string, error: string): Promise<void>;
   markDone(stepId: string, outcome: LedgerOutcome): Promise<void>;
   /** Marks the step dead-lettered and lists it for /admin/dead-letters. */

@@ -23,6 +23,13 @@ export class InMemoryLedgerStore implements LedgerStore {
     return this.put(event);
   }
 
+  public async forPerson(personId: string): Promise<LedgerEvent[]> {
+    return [...this.chains.values()]
+      .flat()
+      .filter((event) => event.personId === personId)
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  }
+
   public async chain(chain: string): Promise<LedgerEvent[]> {
     return [...(this.chains.get(chain) ?? [])];
   }

@@ -49,7 +49,7 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Engineering') });
     await settle();
     const access = await perimeter.services.access.listActual(created.body.id);
-    const steps = (await perimeter.services.ledgerStore.chain(`person#${created.body.id}`)).filter((e) => e.type.startsWith('step.'));
+    const steps = (await perimeter.services.ledgerStore.forPerson(created.body.id)).filter((e) => e.type.startsWith('step.'));
 
     // Assess
     expect(access.map((a) => [a.app, a.status, a.entitlements])).toEqual([
@@ -123,7 +123,7 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Marketing') });
     await settle();
     const creates = chat.calls.filter((c) => c.op === 'createAccount' && c.key.length > 0);
-    const events = (await perimeter.services.ledgerStore.chain(`person#${created.body.id}`)).filter((e) => e.type === 'step.createAccount');
+    const events = (await perimeter.services.ledgerStore.forPerson(created.body.id)).filter((e) => e.type === 'step.createAccount');
 
     // Assess
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
@@ -141,7 +141,7 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Engineering') });
     await settle();
     const { letters } = await perimeter.services.steps.listDeadLetters(10);
-    const events = (await perimeter.services.ledgerStore.chain(`person#${created.body.id}`)).filter((e) => e.outcome === 'dead-lettered');
+    const events = (await perimeter.services.ledgerStore.forPerson(created.body.id)).filter((e) => e.outcome === 'dead-lettered');
 
     // Assess
     expect(letters.some((letter) => letter.step.personId === created.body.id && letter.step.app === 'code')).toBe(true);

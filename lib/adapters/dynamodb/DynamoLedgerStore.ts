@@ -63,6 +63,7 @@ export class DynamoLedgerStore implements LedgerStore {
             dayKey: `DAY#${day}`,
             timeKey,
             ...(event.app ? { appKey: `APP#${event.app}` } : {}),
+            ...(event.personId ? { personKey: `PERSON#${event.personId}` } : {}),
             event: JSON.stringify(event),
           },
           ConditionExpression: 'attribute_not_exists(chain)',
@@ -72,6 +73,20 @@ export class DynamoLedgerStore implements LedgerStore {
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
       throw new LedgerError(`Failed to append to chain ${event.chain}`, { cause: error });
+    }
+  }
+
+  public async forPerson(personId: string): Promise<LedgerEvent[]> {
+    try {
+      const items = await queryAll(this.db, {
+        TableName: this.tableName,
+        IndexName: 'byPerson',
+        KeyConditionExpression: 'personKey = :person',
+        ExpressionAttributeValues: { ':person': `PERSON#${personId}` },
+      });
+      return items.map((item) => JSON.parse(String(item.event)) as LedgerEvent);
+    } catch (error) {
+      throw new LedgerError(`Failed to read the history of ${personId}`, { cause: error });
     }
   }
 

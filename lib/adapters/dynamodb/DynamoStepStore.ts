@@ -2,6 +2,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import type { DeadLetter, StepRecord } from '../../fanout/StepRecord.js';
 import type { LedgerOutcome } from '../../ledger/LedgerEvent.js';
 import type { StepStore } from '../../ports/StepStore.js';
+import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { queryAll } from './queryAll.js';
 
 type Item = Record<string, unknown>;
@@ -22,18 +23,24 @@ export class DynamoStepStore implements StepStore {
     return Item ? toRecord(Item) : undefined;
   }
 
-  public async recordAttempt(stepId: string, at: string): Promise<StepRecord> {
-    const { Attributes } = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: stepKey(stepId),
-        UpdateExpression: 'SET stepId = :id, createdAt = if_not_exists(createdAt, :at), #status = if_not_exists(#status, :running) ADD attempts :one',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':id': stepId, ':at': at, ':running': 'running', ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toRecord(Attributes ?? {});
+  public async recordAttempt(stepId: string, at: string): Promise<StepRecord | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stepKey(stepId),
+          UpdateExpression: 'SET stepId = :id, createdAt = if_not_exists(createdAt, :at), #status = if_not_exists(#status, :running) ADD attempts :one',
+          ConditionExpression: 'attribute_not_exists(#status) OR #status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':id': stepId, ':at': at, ':running': 'running', ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(Attributes ?? {});
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
   }
 
   public async recordFailure(stepId: string, error: string): Promise<void> {

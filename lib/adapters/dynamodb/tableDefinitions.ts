@@ -42,7 +42,9 @@ export const directoryTable: TableDefinition = {
 
 export const ledgerTable: TableDefinition = {
   id: 'Ledger',
-  // One hash chain per subject (a person or a group); seq orders it and forbids forks.
+  // One hash chain per unit of serialisation: a person's lifecycle (person#<id>), a person's access
+  // in one app (access#<person>#<app>, whose steps run in order), a group, a connector. seq orders
+  // a chain and forbids forks; separate chains let apps record outcomes in parallel.
   partitionKey: s('chain'),
   sortKey: { name: 'seq', type: 'N' },
   globalIndexes: [
@@ -50,6 +52,8 @@ export const ledgerTable: TableDefinition = {
     { indexName: 'byTime', partitionKey: s('dayKey'), sortKey: s('timeKey') },
     // An app's history (sparse: only events that concern an app carry appKey).
     { indexName: 'byApp', partitionKey: s('appKey'), sortKey: s('timeKey') },
+    // A person's history across their chains (lifecycle events, and each app's step outcomes).
+    { indexName: 'byPerson', partitionKey: s('personKey'), sortKey: s('timeKey') },
   ],
 };
 

@@ -87,30 +87,36 @@ export class LocalStepQueue implements StepQueue, QueueControl {
   }
 
   public async send(steps: readonly PlanStep[]): Promise<void> {
-    for (const step of steps) {
-      const message: Message = {
-        stepId: step.stepId,
-        lane: step.priority === 'lockout' ? 'lockout' : 'normal',
-        group: stepGroupId(step),
-        body: JSON.stringify(step),
-        order: Date.now() * 1000 + (this.counter++ % 1000),
-        visibleAt: 0,
-        receiveCount: 0,
-      };
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: PARTITION, sk: message.stepId, ...message, stepId: undefined },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) continue; // already queued: FIFO de-duplication
-        throw error;
-      }
-      this.remember(message);
-    }
+    // Order is fixed here, before the writes run in parallel.
+    const messages: Message[] = steps.map((step) => ({
+      stepId: step.stepId,
+      lane: step.priority === 'lockout' ? 'lockout' : 'normal',
+      group: stepGroupId(step),
+      body: JSON.stringify(step),
+      order: Date.now() * 1000 + (this.counter++ % 1000),
+      visibleAt: 0,
+      receiveCount: 0,
+    }));
+    const stored = await Promise.all(
+      messages.map(async ({ stepId, ...message }) => {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: PARTITION, sk: stepId, ...message },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (isConditionalCheckFailed(error)) return false; // already queued: FIFO de-duplication
+          throw error;
+        }
+      }),
+    );
+    messages.forEach((message, index) => {
+      if (stored[index]) this.remember(message);
+    });
     this.pump();
   }
 
@@ -168,17 +174,10 @@ export class LocalStepQueue implements StepQueue, QueueControl {
   }
 
   private async deliver(key: string, message: Message): Promise<void> {
+    // Counted in memory only: attempts that matter are counted in the step record.
     message.receiveCount++;
     let finished = false;
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: PARTITION, sk: message.stepId },
-          UpdateExpression: 'SET receiveCount = :count',
-          ExpressionAttributeValues: { ':count': message.receiveCount },
-        }),
-      );
       const response = await (this.handler as (event: SQSEvent) => Promise<SQSBatchResponse>)({ Records: [this.toRecord(message)] });
       finished = !response.batchItemFailures.some((failure) => failure.itemIdentifier === message.stepId);
     } catch {
