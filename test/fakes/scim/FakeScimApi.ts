@@ -95,6 +95,11 @@ export class FakeScimApi extends FakeServer {
     Object.assign(stored, attributes);
   }
 
+  /** Every user the app holds, as it would return them (for counting in crash tests). */
+  public allUsers(): Json[] {
+    return [...this.users.values()].map((stored) => this.represent(stored));
+  }
+
   public groupMembers(id: string): readonly string[] {
     return this.groups.get(id)?.members ?? [];
   }
