@@ -9,6 +9,7 @@ import type { ConnectorDefinition } from '../connectors/ConnectorDefinition.js';
 import { createAdminHandler } from '../functions/admin-api/createAdminHandler.js';
 import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHandler.js';
 import { createHrWebhookHandler } from '../functions/hr-webhook/createHrWebhookHandler.js';
+import { createScheduledJobHandler } from '../functions/scheduled-job/createScheduledJobHandler.js';
 import { createScimHandler } from '../functions/scim/createScimHandler.js';
 import { LocalScheduler } from '../lib/adapters/local/LocalScheduler.js';
 import { LocalSecretStore } from '../lib/adapters/local/LocalSecretStore.js';
@@ -125,29 +126,25 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     logger: options.logger,
   });
 
-  const recover = async (limit: number): Promise<void> => {
-    const outboxes = await services.relay.recover(limit);
-    const plans = await services.planner.recover(limit);
-    if (outboxes + plans > 0) options.logger.info('Delivered work left pending by an earlier run', { outboxes, plans });
-  };
-  await recover(1000);
+  // The same scheduled-job handler as in AWS: due jobs, crash recovery, reconciliation.
+  const scheduled = createScheduledJobHandler(services, options.logger);
+  await scheduled({ task: 'recover' });
   const recovery = setInterval(() => {
-    recover(100).catch((error: unknown) => options.logger.error('Recovery failed', { error }));
+    scheduled({ task: 'recover' }).catch((error: unknown) => options.logger.error('Recovery failed', { error }));
   }, options.recoveryIntervalMs ?? 5_000);
   recovery.unref();
 
   const fanout = createFanoutHandler({ executor: services.executor, queue, logger: options.logger });
   await queue.start(fanout);
   const runJob = async (job: ScheduledJob): Promise<void> => {
-    if (job.work.kind === 'step') await queue.send([job.work.step]);
-    else await services.hr.apply(job.work.event, { due: true });
+    await scheduled({ job });
   };
   scheduler.start(runJob, (error) => options.logger.error('Scheduled job failed', { error }));
-  const { intervalMinutes, fix } = config.reconciliation;
+  const { intervalMinutes } = config.reconciliation;
   const reconciliation =
     intervalMinutes > 0 && services.connectors.ids().length > 0
       ? setInterval(() => {
-          services.reconciler.reconcileAll(fix).catch((error: unknown) => options.logger.error('Reconciliation failed', { error }));
+          scheduled({ task: 'reconcile' }).catch((error: unknown) => options.logger.error('Reconciliation failed', { error }));
         }, intervalMinutes * 60_000)
       : undefined;
   reconciliation?.unref();

@@ -1,0 +1,15 @@
+import { SecretsManagerTokenVerifier } from '../../lib/adapters/secrets-manager/SecretsManagerTokenVerifier.js';
+import { requireEnv } from '../../lib/config/readEnv.js';
+import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
+import { createAwsEngine } from '../shared/createAwsEngine.js';
+import { readEngineEnvironment } from '../shared/readEngineEnvironment.js';
+import { createAdminHandler } from './createAdminHandler.js';
+
+const logger = createJsonLogger('perimeter-admin');
+const engine = await createAwsEngine(readEngineEnvironment(), logger);
+
+export const handler = createAdminHandler({
+  engine,
+  tokens: new SecretsManagerTokenVerifier({ secretId: requireEnv('ADMIN_TOKENS_SECRET_ID') }),
+  logger,
+});

@@ -1,0 +1,24 @@
+import { connectorRegistry } from '../../connectors/registry.js';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/createDocumentClient.js';
+import { EventBridgeScheduler } from '../../lib/adapters/scheduler/EventBridgeScheduler.js';
+import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager/SecretsManagerSecretStore.js';
+import { SqsStepQueue } from '../../lib/adapters/sqs/SqsStepQueue.js';
+import { loadConfigFromParameter } from '../../lib/adapters/ssm/loadConfigFromParameter.js';
+import type { Logger } from '../../lib/observability/Logger.js';
+import { buildEngine, type Engine } from '../../lib/wiring/buildEngine.js';
+import type { EngineEnvironment } from './readEngineEnvironment.js';
+
+/** The engine on AWS services: DynamoDB, SQS FIFO, EventBridge Scheduler, Secrets Manager, SSM. */
+export async function createAwsEngine(env: EngineEnvironment, logger: Logger): Promise<Engine> {
+  const config = await loadConfigFromParameter(env.configParameter);
+  return buildEngine({
+    db: createDocumentClient(),
+    tables: env.tables,
+    config,
+    registry: connectorRegistry,
+    secrets: new SecretsManagerSecretStore({ namePrefix: env.secretPrefix }),
+    queue: new SqsStepQueue({ queueUrl: env.stepQueueUrl, lockoutQueueUrl: env.lockoutQueueUrl }),
+    scheduler: new EventBridgeScheduler(env.scheduler),
+    logger,
+  });
+}

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import type { ScheduledJob, Scheduler } from '../../ports/Scheduler.js';
+
+export interface EventBridgeSchedulerOptions {
+  readonly groupName: string;
+  /** The function every job invokes (functions/scheduled-job), with the job as its input. */
+  readonly targetArn: string;
+  /** The role EventBridge Scheduler assumes to invoke it. */
+  readonly roleArn: string;
+  readonly client?: SchedulerClient;
+  readonly now?: () => Date;
+}
+
+/** EventBridge refuses an at() in the past; a job due sooner than this runs this much from now. */
+const MIN_LEAD_MS = 60_000;
+
+/**
+ * One-time jobs as EventBridge Scheduler schedules: one schedule per job, named after the job id
+ * (so a rehire can delete a pending termination by name), deleted by the service once it ran.
+ */
+export class EventBridgeScheduler implements Scheduler {
+  private readonly client: SchedulerClient;
+  private readonly now: () => Date;
+
+  public constructor(private readonly options: EventBridgeSchedulerOptions) {
+    this.client = options.client ?? new SchedulerClient({});
+    this.now = options.now ?? (() => new Date());
+  }
+
+  public async schedule(job: ScheduledJob): Promise<void> {
+    const runAt = Math.max(Date.parse(job.runAt), this.now().getTime() + MIN_LEAD_MS);
+    const input: CreateScheduleCommandInput = {
+      Name: scheduleName(job.id),
+      GroupName: this.options.groupName,
+      // at() takes a local date-time without zone or fraction; the zone is given separately.
+      ScheduleExpression: `at(${new Date(runAt).toISOString().slice(0, 19)})`,
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: this.options.targetArn,
+        RoleArn: this.options.roleArn,
+        Input: JSON.stringify({ job }),
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+      },
+    };
+    try {
+      await this.client.send(new CreateScheduleCommand(input));
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+      await this.client.send(new UpdateScheduleCommand(input));
+    }
+  }
+
+  public async cancel(jobId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteScheduleCommand({ Name: scheduleName(jobId), GroupName: this.options.groupName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+  }
+
+  public async get(jobId: string): Promise<ScheduledJob | undefined> {
+    try {
+      const schedule = await this.client.send(new GetScheduleCommand({ Name: scheduleName(jobId), GroupName: this.options.groupName }));
+      const input = schedule.Target?.Input;
+      return input ? (JSON.parse(input) as { job: ScheduledJob }).job : undefined;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** Schedule names are 1-64 of [0-9a-zA-Z-_.]; longer or other ids are hashed (stably). */
+export function scheduleName(jobId: string): string {
+  if (/^[\w.-]{1,64}$/.test(jobId)) return jobId;
+  return `job-${createHash('sha256').update(jobId).digest('hex').slice(0, 56)}`;
+}
