@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { connectorRegistry } from '../../../connectors/registry.js';
+import { ConfigError } from '../../../lib/config/ConfigError.js';
+import { parsePerimeterConfig } from '../../../lib/config/loadPerimeterConfig.js';
+import { ConnectorRuntime } from '../../../lib/fanout/ConnectorRuntime.js';
+import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
+
+describe('config validation', () => {
+  it('accepts the example in the README, connector settings included', () => {
+    // Act
+    const config = parsePerimeterConfig(JSON.parse(readFileSync('examples/perimeter.example.json', 'utf8')), 'example');
+    const runtime = new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, secrets: new InMemorySecretStore() });
+
+    // Assess
+    expect(runtime.ids()).toEqual(['slack', 'github', 'google']);
+    expect(config.policy.rules.map((rule) => rule.id)).toContain('engineering-github');
+  });
+
+  it('names the bad rule, the path and the reason, all problems at once', () => {
+    // Act
+    const error = (() => {
+      try {
+        parsePerimeterConfig(
+          {
+            connectors: [{ id: 'slack', type: 'slack' }],
+            policy: {
+              rules: [
+                { id: 'ok', when: {}, grant: [{ app: 'slack' }] },
+                { id: 'typo', when: { departmnet: 'Eng' }, grant: [{ app: 'gitlab' }] },
+                { id: 'ok', when: { title: { matches: '([' } }, grant: [{ app: 'slack' }] },
+              ],
+            },
+          },
+          'test.json',
+        );
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain('policy.rules[1].when (rule "typo")');
+    expect(error.message).toContain('policy.rules[1].grant[0].app (rule "typo"): "gitlab" is not a configured connector');
+    expect(error.message).toContain('duplicate rule id "ok"');
+    expect(error.message).toContain('matches is not a valid regular expression');
+  });
+
+  it('rejects connector settings that do not fit the connector type, naming the connector', () => {
+    const config = parsePerimeterConfig({ connectors: [{ id: 'gh', type: 'github', settings: { orgg: 'x' } }] }, 'test');
+    expect(() => new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, secrets: new InMemorySecretStore() })).toThrow(
+      /connectors "gh" settings are invalid/,
+    );
+  });
+
+  it('rejects an unknown connector type and lists the known ones', () => {
+    const config = parsePerimeterConfig({ connectors: [{ id: 'x', type: 'okta' }] }, 'test');
+    expect(() => new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, secrets: new InMemorySecretStore() })).toThrow(
+      /unknown type "okta" \(known: scim, slack, github, google-workspace, microsoft-entra\)/,
+    );
+  });
+});
