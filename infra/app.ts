@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { App, Tags } from 'aws-cdk-lib';
+import { ConfigError } from '../lib/config/ConfigError.js';
+import type { EngineConfigSource } from './constructs/EngineConfigParameter.js';
 import { ServiceStack } from './stacks/ServiceStack.js';
 import { StatefulStack } from './stacks/StatefulStack.js';
 
@@ -11,11 +14,35 @@ const env = {
   region: process.env.CDK_DEFAULT_REGION,
 };
 const rateLimitContext = app.node.tryGetContext('apiRateLimit') as string | number | undefined;
+const fanoutConcurrencyContext = app.node.tryGetContext('fanoutConcurrency') as string | number | undefined;
+const configFile = app.node.tryGetContext('configFile') as string | undefined;
 
-const stateful = new StatefulStack(app, `${prefix}Stateful`, { env, terminationProtection: true });
-new ServiceStack(app, `${prefix}Service`, {
-  env,
-  stateful,
-  ...(rateLimitContext !== undefined ? { rateLimit: Number(rateLimitContext) } : {}),
-});
+try {
+  const stateful = new StatefulStack(app, `${prefix}Stateful`, {
+    env,
+    terminationProtection: true,
+    ...(configFile !== undefined ? { engineConfig: readConfigFile(configFile) } : {}),
+  });
+  new ServiceStack(app, `${prefix}Service`, {
+    env,
+    stateful,
+    ...(rateLimitContext !== undefined ? { rateLimit: Number(rateLimitContext) } : {}),
+    ...(fanoutConcurrencyContext !== undefined ? { fanoutConcurrency: Number(fanoutConcurrencyContext) } : {}),
+  });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  // An operator's mistake, not a bug: the message (local mode's wording) without a stack trace.
+  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
+  process.stderr.write(`Perimeter cannot be synthesised: ${error.message}${cause}\n`);
+  process.exit(1);
+}
 Tags.of(app).add('application', 'perimeter');
+
+/** The file's text; the stateful stack validates it. */
+function readConfigFile(path: string): EngineConfigSource {
+  try {
+    return { text: readFileSync(path, 'utf8'), origin: path };
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${path}`, { cause: error });
+  }
+}

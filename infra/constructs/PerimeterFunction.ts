@@ -9,8 +9,14 @@ export interface PerimeterFunctionProps {
   readonly entry: string;
   readonly description: string;
   readonly environment: Record<string, string>;
+  /** Defaults to 29 s, inside API Gateway's 30 s limit; workers and jobs not behind the API set their own. */
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /**
+   * A fixed physical name, only for a function whose ARN must be known before it exists (a function
+   * that hands its own ARN to EventBridge Scheduler). Generated when absent.
+   */
+  readonly functionName?: string;
 }
 
 /**
@@ -26,6 +32,7 @@ export class PerimeterFunction extends Construct {
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
+      ...(props.functionName !== undefined ? { functionName: props.functionName } : {}),
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

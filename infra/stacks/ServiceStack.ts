@@ -1,42 +1,171 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { PerimeterFunction } from '../constructs/PerimeterFunction.js';
+import { ConfigError } from '../../lib/config/ConfigError.js';
+import { PerimeterFunction, type PerimeterFunctionProps } from '../constructs/PerimeterFunction.js';
+import { StepQueue } from '../constructs/StepQueue.js';
 import type { StatefulStack } from './StatefulStack.js';
 
 export interface ServiceStackProps extends StackProps {
   readonly stateful: StatefulStack;
   /** Requests per second the API accepts before throttling (burst is twice this). */
   readonly rateLimit?: number;
+  /** Concurrent worker instances each queue's event source may run (2-1000); default 20. */
+  readonly fanoutConcurrency?: number;
 }
 
-/** The API and the functions behind it; stateless, safe to replace. */
+/** Secrets the engine may read (connector credentials, webhook signing secrets) are named under this. */
+export const SECRET_PREFIX = 'perimeter/';
+
+/**
+ * A worker runs up to 10 steps in order, each a few vendor calls with a 10 s timeout; a step that
+ * must wait is handed back to the queue, never slept on.
+ */
+const WORKER_TIMEOUT = Duration.minutes(2);
+/** Reconciliation lists every app; give it all the time Lambda allows. */
+const JOB_TIMEOUT = Duration.minutes(15);
+
+/** What an engine function does beyond reading and recording, and so what else it is granted. */
+interface EngineDuties {
+  /** Plans: sends steps to both queues and creates, reads and deletes one-time jobs. */
+  readonly plans: boolean;
+  /** Calls connectors or verifies webhooks: reads secrets under SECRET_PREFIX. */
+  readonly readsPerimeterSecrets: boolean;
+}
+
+/** The API, the engine functions behind it, the step queues and their workers; stateless, safe to replace. */
 export class ServiceStack extends Stack {
   public readonly api: apigw.HttpApi;
   public readonly scimFunction: lambda.IFunction;
+  public readonly hrWebhookFunction: lambda.IFunction;
+  public readonly adminFunction: lambda.IFunction;
+  public readonly scheduledJobFunction: lambda.IFunction;
+  public readonly fanoutWorker: lambda.IFunction;
+  public readonly lockoutWorker: lambda.IFunction;
+  public readonly stepQueue: StepQueue;
+  public readonly lockoutQueue: StepQueue;
+  public readonly schedulerRole: iam.Role;
+
+  private readonly stateful: StatefulStack;
+  private readonly perimeterSecrets: secretsmanager.ISecret;
 
   public constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { stateful } = props;
+    this.stateful = stateful;
+    const fanoutConcurrency = props.fanoutConcurrency ?? 20;
+    if (!Number.isInteger(fanoutConcurrency) || fanoutConcurrency < 2 || fanoutConcurrency > 1000) {
+      throw new ConfigError(`fanoutConcurrency must be a whole number from 2 to 1000 (Lambda's limits), not ${fanoutConcurrency}`);
+    }
 
-    const scim = new PerimeterFunction(this, 'ScimFunction', {
+    // Steps carry the person's attributes (names, e-mail, department), the same personal data the
+    // tables hold, so they are encrypted with the same customer-managed key: one key to disable,
+    // and every decrypt in CloudTrail. The grants below give producers and consumers the key use.
+    this.stepQueue = new StepQueue(this, 'StepQueue', { consumerTimeout: WORKER_TIMEOUT, key: stateful.key });
+    this.lockoutQueue = new StepQueue(this, 'LockoutQueue', { consumerTimeout: WORKER_TIMEOUT, key: stateful.key });
+
+    // The role EventBridge Scheduler assumes to invoke the scheduled-job function, for the one-time
+    // jobs the engine creates in the jobs group and for the recurring schedules below (default
+    // group). Only schedules of this account, in those two groups, may assume it.
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: 'Perimeter: EventBridge Scheduler invokes the scheduled-job function',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': [
+              stateful.jobs.scheduleGroupArn,
+              scheduler.ScheduleGroup.fromDefaultScheduleGroup(this, 'DefaultScheduleGroup').scheduleGroupArn,
+            ],
+          },
+        },
+      }),
+    });
+
+    // The scheduled-job function needs its own ARN (it schedules follow-up jobs that target it), and
+    // a function's environment cannot refer to the function itself (a CloudFormation cycle). So it
+    // gets a fixed name, and every function is given the ARN built from that name. (Reading its ARN
+    // from the invocation context would need a second path through the shared environment contract.)
+    const scheduledJobName = `${this.stackName}-ScheduledJob`;
+    if (scheduledJobName.length > 64) {
+      throw new ConfigError(`Stack name ${this.stackName} is too long: the function name ${scheduledJobName} must be at most 64 characters`);
+    }
+    const scheduledJobArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: scheduledJobName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    // Secrets Manager has no grant for a name prefix; an imported secret named "perimeter/*" makes
+    // grantRead produce exactly that prefix's ARN pattern (…:secret:perimeter/*-??????). The token
+    // secrets have generated names outside it.
+    this.perimeterSecrets = secretsmanager.Secret.fromSecretNameV2(this, 'PerimeterSecrets', `${SECRET_PREFIX}*`);
+
+    // The contract in functions/shared/readEngineEnvironment.ts.
+    const engineEnvironment: Record<string, string> = {
+      DIRECTORY_TABLE: stateful.directory.tableName,
+      LEDGER_TABLE: stateful.ledger.tableName,
+      ACCESS_TABLE: stateful.access.tableName,
+      OPERATIONS_TABLE: stateful.operations.tableName,
+      CONFIG_PARAMETER: stateful.configParameter.parameterName,
+      STEP_QUEUE_URL: this.stepQueue.queue.queueUrl,
+      LOCKOUT_QUEUE_URL: this.lockoutQueue.queue.queueUrl,
+      SCHEDULER_GROUP: stateful.jobs.scheduleGroupName,
+      SCHEDULER_TARGET_ARN: scheduledJobArn,
+      SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+      SECRET_PREFIX,
+    };
+
+    // SCIM now also plans: every recorded lifecycle event becomes steps on the queues. Planning uses
+    // the connectors' declared capabilities only, so it reads no connector credentials.
+    const scim = this.engineFunction('ScimFunction', { plans: true, readsPerimeterSecrets: false }, {
       entry: 'functions/scim/handler.ts',
       description: 'Perimeter SCIM 2.0 service provider',
-      environment: {
-        DIRECTORY_TABLE: stateful.directory.tableName,
-        LEDGER_TABLE: stateful.ledger.tableName,
-        SCIM_TOKENS_SECRET_ID: stateful.scimTokens.secretArn,
-      },
+      environment: { ...engineEnvironment, SCIM_TOKENS_SECRET_ID: stateful.scimTokens.secretArn },
     });
-    stateful.directory.grantReadWriteData(scim.function);
-    // The ledger is append-only: this function may read chains and add events, never change them.
-    stateful.ledger.grant(scim.function, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
-    stateful.key.grantEncryptDecrypt(scim.function);
-    stateful.scimTokens.grantRead(scim.function);
-    this.scimFunction = scim.function;
+    stateful.scimTokens.grantRead(scim);
+    this.scimFunction = scim;
+
+    const hrWebhook = this.engineFunction('HrWebhook', { plans: true, readsPerimeterSecrets: true }, {
+      entry: 'functions/hr-webhook/handler.ts',
+      description: 'Perimeter HR webhooks (joiner, mover, leaver events)',
+      environment: engineEnvironment,
+    });
+    this.hrWebhookFunction = hrWebhook;
+
+    const admin = this.engineFunction('AdminApi', { plans: true, readsPerimeterSecrets: true }, {
+      entry: 'functions/admin-api/handler.ts',
+      description: 'Perimeter admin API (plan preview, kill switch, connectors, dead letters, reconcile)',
+      environment: { ...engineEnvironment, ADMIN_TOKENS_SECRET_ID: stateful.adminTokens.secretArn },
+    });
+    stateful.adminTokens.grantRead(admin);
+    this.adminFunction = admin;
+
+    const scheduledJob = this.engineFunction('ScheduledJob', { plans: true, readsPerimeterSecrets: true }, {
+      entry: 'functions/scheduled-job/handler.ts',
+      description: 'Perimeter scheduled jobs: due one-time jobs, crash recovery, reconciliation',
+      environment: engineEnvironment,
+      functionName: scheduledJobName,
+      timeout: JOB_TIMEOUT,
+    });
+    scheduledJob.grantInvoke(this.schedulerRole);
+    this.scheduledJobFunction = scheduledJob;
+
+    // Two workers on one handler. The kill-switch lane has its own function and event source, so
+    // its pollers and its concurrency allowance are never taken by a backlog on the step queue.
+    this.fanoutWorker = this.worker('FanoutWorker', 'step queue', this.stepQueue, fanoutConcurrency, engineEnvironment);
+    this.lockoutWorker = this.worker('LockoutWorker', 'kill-switch queue', this.lockoutQueue, fanoutConcurrency, engineEnvironment);
+
+    this.recurringSchedules(scheduledJob);
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
     this.api = new apigw.HttpApi(this, 'Api', {
@@ -51,12 +180,117 @@ export class ServiceStack extends Stack {
       throttle: { rateLimit: rate, burstLimit: rate * 2 },
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
-    const scimIntegration = new HttpLambdaIntegration('ScimIntegration', scim.function);
+    const scimIntegration = new HttpLambdaIntegration('ScimIntegration', scim);
     this.api.addRoutes({ path: '/scim/v2', methods: [apigw.HttpMethod.ANY], integration: scimIntegration });
     this.api.addRoutes({ path: '/scim/v2/{proxy+}', methods: [apigw.HttpMethod.ANY], integration: scimIntegration });
+    this.api.addRoutes({
+      path: '/hooks/hr/{source}',
+      methods: [apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('HrWebhookIntegration', hrWebhook),
+    });
+    this.api.addRoutes({
+      path: '/admin/{proxy+}',
+      methods: [apigw.HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('AdminIntegration', admin),
+    });
     new CfnOutput(this, 'ScimBaseUrl', {
       description: 'Give this to the IdP as the SCIM base URL (Okta) or tenant URL (Entra ID)',
       value: `${this.api.apiEndpoint}/scim/v2`,
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'HR webhooks at <ApiUrl>/hooks/hr/<source>, the admin API at <ApiUrl>/admin/...',
+      value: this.api.apiEndpoint,
+    });
+  }
+
+  /** A function that runs the engine: its environment, and the grants every engine function needs plus its duties'. */
+  private engineFunction(
+    id: string,
+    duties: EngineDuties,
+    props: PerimeterFunctionProps,
+  ): lambda.IFunction {
+    const { stateful } = this;
+    const fn = new PerimeterFunction(this, id, props).function;
+    stateful.directory.grantReadWriteData(fn);
+    stateful.access.grantReadWriteData(fn);
+    stateful.operations.grantReadWriteData(fn);
+    // The ledger is append-only: functions may read chains and add events, never change them.
+    stateful.ledger.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    // table.grant() covers the table only; the ledger's (customer-managed) key is granted here.
+    stateful.key.grantEncryptDecrypt(fn);
+    stateful.configParameter.grantRead(fn);
+    if (duties.readsPerimeterSecrets) this.perimeterSecrets.grantRead(fn);
+    if (duties.plans) {
+      this.stepQueue.queue.grantSendMessages(fn);
+      this.lockoutQueue.queue.grantSendMessages(fn);
+      // lib/adapters/scheduler/EventBridgeScheduler: Create (then Update when the job exists), Get,
+      // Delete, on schedules in the jobs group only; the recurring schedules are out of reach.
+      stateful.jobs.grants.writeSchedules(fn);
+      stateful.jobs.grants.readSchedules(fn);
+      stateful.jobs.grants.deleteSchedules(fn);
+      this.schedulerRole.grantPassRole(fn.grantPrincipal);
+    }
+    return fn;
+  }
+
+  /** A fan-out worker on one queue: consumes it, reports partial batch failures, capped concurrency. */
+  private worker(
+    id: string,
+    lane: string,
+    queue: StepQueue,
+    maxConcurrency: number,
+    engineEnvironment: Record<string, string>,
+  ): lambda.IFunction {
+    const fn = this.engineFunction(id, { plans: false, readsPerimeterSecrets: true }, {
+      entry: 'functions/fanout-worker/handler.ts',
+      description: `Perimeter fan-out worker (${lane})`,
+      // QUEUE_URL: where a step that must wait is handed back (ChangeMessageVisibility).
+      environment: { ...engineEnvironment, QUEUE_URL: queue.queue.queueUrl },
+      timeout: WORKER_TIMEOUT,
+    });
+    queue.queue.grantConsumeMessages(fn);
+    fn.addEventSource(
+      new SqsEventSource(queue.queue, {
+        // FIFO's maximum; order within a message group holds inside a batch.
+        batchSize: 10,
+        // A step that must wait fails alone (and the rest of its group after it), not the batch.
+        reportBatchItemFailures: true,
+        // Connector rate limits are per worker instance; this bounds the load on each vendor.
+        maxConcurrency,
+      }),
+    );
+    return fn;
+  }
+
+  /**
+   * Crash recovery every 5 minutes and reconciliation at the config's interval (daily by default),
+   * as EventBridge Scheduler schedules: the same service, role and target as the engine's one-time
+   * jobs, and like them it delivers its input as the event, unwrapped. They live in the default
+   * group, where the engine's schedule permissions (the jobs group only) cannot touch them.
+   */
+  private recurringSchedules(scheduledJob: lambda.IFunction): void {
+    const target = (task: 'recover' | 'reconcile', retryAttempts: number, maxEventAge: Duration): schedulerTargets.LambdaInvoke =>
+      new schedulerTargets.LambdaInvoke(scheduledJob, {
+        role: this.schedulerRole,
+        input: scheduler.ScheduleTargetInput.fromObject({ task }),
+        retryAttempts,
+        maxEventAge,
+      });
+    new scheduler.Schedule(this, 'RecoverSchedule', {
+      description: 'Perimeter: deliver lifecycle events and plans an interrupted request left pending',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+      // The next run in 5 minutes is the retry.
+      target: target('recover', 0, Duration.minutes(5)),
+    });
+    const { intervalMinutes } = this.stateful.engineConfig.reconciliation;
+    new scheduler.Schedule(this, 'ReconcileSchedule', {
+      description: 'Perimeter: compare every app with the directory (orphans, drift)',
+      // 0 turns reconciliation off (as in local mode); the schedule stays, disabled.
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(intervalMinutes > 0 ? intervalMinutes : 1440)),
+      enabled: intervalMinutes > 0,
+      // Nothing depends on the exact minute of an hourly or rarer run: let Scheduler spread the load.
+      timeWindow: intervalMinutes >= 60 ? scheduler.TimeWindow.flexible(Duration.minutes(15)) : scheduler.TimeWindow.off(),
+      target: target('reconcile', 2, Duration.hours(1)),
     });
   }
 }

@@ -110,14 +110,14 @@ describe('AWS adapters of the engine (SDK contract)', () => {
     });
 
     it('replaces an existing schedule of the same job, and never schedules in the past', async () => {
-      scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+      scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
       scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
       await new EventBridgeScheduler(options).schedule({ ...job, runAt: '2020-01-01T00:00:00Z' });
       expect(scheduler.commandCalls(UpdateScheduleCommand)[0]?.args[0].input.ScheduleExpression).toBe('at(2026-01-01T00:01:00)');
     });
 
     it('cancels by name (a missing schedule is not an error) and reads a job back', async () => {
-      scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+      scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
       scheduler.on(GetScheduleCommand, { Name: 'hr-terminate-standard-E1' }).resolves({ Target: { Arn: 'a', RoleArn: 'r', Input: JSON.stringify({ job }) } });
       const adapter = new EventBridgeScheduler(options);
       await expect(adapter.cancel(job.id)).resolves.toBeUndefined();

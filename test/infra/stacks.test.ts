@@ -1,20 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { directoryTable, ledgerTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
-import { ServiceStack } from '../../infra/stacks/ServiceStack.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEngineEnvironment } from '../../functions/shared/readEngineEnvironment.js';
+import { accessTable, directoryTable, ledgerTable, operationsTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
+import type { EngineConfigSource } from '../../infra/constructs/EngineConfigParameter.js';
+import { ServiceStack, type ServiceStackProps } from '../../infra/stacks/ServiceStack.js';
 import { StatefulStack } from '../../infra/stacks/StatefulStack.js';
 
-function synth(): { stateful: Template; service: Template } {
-  const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> };
+const cdkContext = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
+// TableV2 with a customer-managed key renders per-region replica settings, so it needs a region.
+const env = { account: '123456789012', region: 'eu-west-1' };
+
+interface SynthOptions {
+  readonly engineConfig?: EngineConfigSource;
+  readonly service?: Partial<ServiceStackProps>;
+}
+
+function synth(options: SynthOptions = {}): { stateful: Template; service: Template } {
   // Skip esbuild bundling: these tests are about the templates, not the bundle.
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  // TableV2 with a customer-managed key renders per-region replica settings, so it needs a region.
-  const env = { account: '123456789012', region: 'eu-west-1' };
-  const stateful = new StatefulStack(app, 'TestStateful', { env });
-  const service = new ServiceStack(app, 'TestService', { env, stateful });
+  const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  const stateful = new StatefulStack(app, 'TestStateful', {
+    env,
+    ...(options.engineConfig !== undefined ? { engineConfig: options.engineConfig } : {}),
+  });
+  const service = new ServiceStack(app, 'TestService', { env, stateful, ...options.service });
   return { stateful: Template.fromStack(stateful), service: Template.fromStack(service) };
+}
+
+const validConfig = {
+  connectors: [{ id: 'github', type: 'github', settings: { org: 'acme' }, credential: { secret: 'perimeter/github' } }],
+  policy: { rules: [{ id: 'eng-github', when: { department: 'Engineering' }, grant: [{ app: 'github', entitlements: ['team:platform'] }] }] },
+  reconciliation: { intervalMinutes: 360 },
+};
+const badConfig = {
+  ...validConfig,
+  policy: { rules: [...validConfig.policy.rules, { id: 'sales-slack', grant: [{ app: 'slack' }] }] },
+};
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The engine functions, by the construct id the service stack gives them. */
+const ENGINE_FUNCTIONS = ['ScimFunction', 'HrWebhook', 'AdminApi', 'ScheduledJob', 'FanoutWorker', 'LockoutWorker'] as const;
+type EngineFunctionId = (typeof ENGINE_FUNCTIONS)[number];
+/** The functions that plan (queue steps, schedule one-time jobs). */
+const PLANNERS: readonly EngineFunctionId[] = ['ScimFunction', 'HrWebhook', 'AdminApi', 'ScheduledJob'];
+const WORKERS: readonly EngineFunctionId[] = ['FanoutWorker', 'LockoutWorker'];
+
+function resources(template: Template): Record<string, Resource> {
+  return template.toJSON().Resources as Record<string, Resource>;
+}
+
+/** The logical id of a PerimeterFunction's Lambda (construct id + "Function" + hash). */
+function functionLogicalId(template: Template, id: EngineFunctionId): string {
+  const ids = Object.entries(resources(template))
+    .filter(([logicalId, resource]) => resource.Type === 'AWS::Lambda::Function' && new RegExp(`^${id}(Function)?[0-9A-F]{8}$`).test(logicalId))
+    .map(([logicalId]) => logicalId);
+  expect(ids, `the ${id} function`).toHaveLength(1);
+  return ids[0] as string;
+}
+
+function functionOf(template: Template, id: EngineFunctionId): Resource {
+  return resources(template)[functionLogicalId(template, id)] as Resource;
+}
+
+function environmentOf(template: Template, id: EngineFunctionId): Record<string, unknown> {
+  return (functionOf(template, id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+/** Every statement of every IAM policy in the template, or only those attached to one role. */
+function policyStatements(template: Template, roleLogicalId?: string): Statement[] {
+  return Object.values(resources(template))
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) => roleLogicalId === undefined || JSON.stringify(policy.Properties.Roles).includes(`"${roleLogicalId}"`))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** Every statement of every policy attached to the role a function runs as. */
+function statementsOf(template: Template, id: EngineFunctionId): Statement[] {
+  return policyStatements(template, (functionOf(template, id).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+}
+
+function actionsOf(statements: readonly Statement[]): string[] {
+  return statements.flatMap((statement) => [statement.Action].flat());
+}
+
+function statementsOn(statements: readonly Statement[], resourceFragment: string): Statement[] {
+  return statements.filter((statement) => JSON.stringify(statement.Resource).includes(resourceFragment));
+}
+
+function queueLogicalId(template: Template, id: 'StepQueue' | 'LockoutQueue', part: 'Queue' | 'DeadLetters'): string {
+  const pattern = new RegExp(`^${id}${part === 'Queue' ? '' : 'DeadLetters'}[0-9A-F]{8}$`);
+  const ids = Object.entries(resources(template))
+    .filter(([logicalId, resource]) => resource.Type === 'AWS::SQS::Queue' && pattern.test(logicalId))
+    .map(([logicalId]) => logicalId);
+  expect(ids, `${id} ${part}`).toHaveLength(1);
+  return ids[0] as string;
 }
 
 describe('CDK stacks', () => {
@@ -26,19 +113,26 @@ describe('CDK stacks', () => {
 
   it('pins the logical ids of every stateful resource (a changed id would replace the data)', () => {
     // Act
-    const resources = stateful.toJSON().Resources as Record<string, { Type: string }>;
+    const all = resources(stateful);
 
     // Assess
-    expect(resources.DataKey?.Type).toBe('AWS::KMS::Key');
-    expect(resources.DirectoryTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
-    expect(resources.LedgerTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
-    expect(resources.ScimTokens?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(all.DataKey?.Type).toBe('AWS::KMS::Key');
+    expect(all.DirectoryTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(all.LedgerTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(all.AccessTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(all.OperationsTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(all.EngineConfig?.Type).toBe('AWS::SSM::Parameter');
+    expect(all.ScimTokens?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(all.AdminTokens?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(all.PerimeterJobs?.Type).toBe('AWS::Scheduler::ScheduleGroup');
   });
 
   it('retains, protects, encrypts and backs up every table, with the keys the code queries', () => {
     for (const [logicalId, definition] of [
       ['DirectoryTable', directoryTable],
       ['LedgerTable', ledgerTable],
+      ['AccessTable', accessTable],
+      ['OperationsTable', operationsTable],
     ] as const) {
       // Act
       const table = stateful.toJSON().Resources[logicalId];
@@ -50,7 +144,7 @@ describe('CDK stacks', () => {
         { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
       ]);
-      expect(table.Properties.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(
+      expect((table.Properties.GlobalSecondaryIndexes ?? []).map((index: { IndexName: string }) => index.IndexName)).toEqual(
         definition.globalIndexes.map((index) => index.indexName),
       );
       expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
@@ -60,6 +154,14 @@ describe('CDK stacks', () => {
       });
     }
     stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+  });
+
+  it('retains both token secrets and the schedule group, and outputs the secrets’ ARNs', () => {
+    for (const logicalId of ['ScimTokens', 'AdminTokens', 'PerimeterJobs']) {
+      expect(resources(stateful)[logicalId]?.DeletionPolicy, logicalId).toBe('Retain');
+    }
+    stateful.hasOutput('ScimTokensSecretArn', { Value: { Ref: 'ScimTokens' } });
+    stateful.hasOutput('AdminTokensSecretArn', { Value: { Ref: 'AdminTokens' } });
   });
 
   it('runs the SCIM function on Node.js 22, arm64, with tracing, behind /scim/v2', () => {
@@ -76,22 +178,320 @@ describe('CDK stacks', () => {
     });
   });
 
-  it('lets the SCIM function append to the ledger but never update or delete an event', () => {
+  it('routes HR webhooks and the admin API to their own functions', () => {
+    for (const [routeKey, id] of [
+      ['POST /hooks/hr/{source}', 'HrWebhook'],
+      ['ANY /admin/{proxy+}', 'AdminApi'],
+    ] as const) {
+      // Act
+      const routes = Object.values(service.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+      const target = JSON.stringify((routes[0] as Resource | undefined)?.Properties.Target);
+      const integrationId = /"(\w+Integration\w+)"/.exec(target)?.[1] ?? '';
+      const integration = resources(service)[integrationId];
+
+      // Assess
+      expect(routes, routeKey).toHaveLength(1);
+      expect(JSON.stringify(integration?.Properties.IntegrationUri)).toContain(functionLogicalId(service, id));
+    }
+  });
+
+  it('gives every engine function the environment functions/shared/readEngineEnvironment.ts reads', () => {
+    for (const id of ENGINE_FUNCTIONS) {
+      // Arrange: the template's values are CloudFormation references; the names are what matter.
+      const variables = environmentOf(service, id);
+      const asStrings = Object.fromEntries(Object.keys(variables).map((name) => [name, `value-of-${name}`]));
+
+      // Act
+      const engineEnvironment = readEngineEnvironment(asStrings);
+
+      // Assess
+      expect(engineEnvironment.tables.ledger, id).toBe('value-of-LEDGER_TABLE');
+      expect(variables.SECRET_PREFIX, id).toBe('perimeter/');
+      expect('QUEUE_URL' in variables, `${id} QUEUE_URL`).toBe(WORKERS.includes(id));
+      expect('SCIM_TOKENS_SECRET_ID' in variables, `${id} SCIM_TOKENS_SECRET_ID`).toBe(id === 'ScimFunction');
+      expect('ADMIN_TOKENS_SECRET_ID' in variables, `${id} ADMIN_TOKENS_SECRET_ID`).toBe(id === 'AdminApi');
+    }
+    expect(environmentOf(service, 'FanoutWorker').QUEUE_URL).toEqual({ Ref: queueLogicalId(service, 'StepQueue', 'Queue') });
+    expect(environmentOf(service, 'LockoutWorker').QUEUE_URL).toEqual({ Ref: queueLogicalId(service, 'LockoutQueue', 'Queue') });
+  });
+
+  it('points SCHEDULER_TARGET_ARN at the scheduled-job function by its fixed name, without a self-reference', () => {
     // Act
-    const policies = Object.values(service.findResources('AWS::IAM::Policy')) as {
-      Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
-    }[];
-    const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    const ledgerStatements = statements.filter((statement) => JSON.stringify(statement.Resource).includes('LedgerTable'));
-    const ledgerActions = ledgerStatements.flatMap((statement) => [statement.Action].flat());
+    const job = functionOf(service, 'ScheduledJob');
+    const name = job.Properties.FunctionName;
+    const targets = ENGINE_FUNCTIONS.map((id) => JSON.stringify(environmentOf(service, id).SCHEDULER_TARGET_ARN));
 
     // Assess
-    expect(ledgerActions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem']));
-    expect(ledgerActions).not.toContain('dynamodb:UpdateItem');
-    expect(ledgerActions).not.toContain('dynamodb:DeleteItem');
-    expect(ledgerActions.some((action) => action.includes('*'))).toBe(false);
-    service.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DIRECTORY_TABLE: Match.anyValue(), LEDGER_TABLE: Match.anyValue() }) },
-    });
+    expect(name).toBe('TestService-ScheduledJob');
+    expect(new Set(targets).size).toBe(1);
+    expect(targets[0]).toBe(JSON.stringify(`arn:aws:lambda:${env.region}:${env.account}:function:TestService-ScheduledJob`));
+    // The function's own environment names none of its own attributes (that would be a cycle).
+    expect(JSON.stringify(job.Properties.Environment)).not.toContain(functionLogicalId(service, 'ScheduledJob'));
   });
+
+  it('queues steps on two FIFO queues, KMS-encrypted, TLS only, each redriving to its own FIFO dead-letter queue', () => {
+    for (const id of ['StepQueue', 'LockoutQueue'] as const) {
+      // Act
+      const queue = resources(service)[queueLogicalId(service, id, 'Queue')] as Resource;
+      const deadLetterId = queueLogicalId(service, id, 'DeadLetters');
+      const deadLetters = resources(service)[deadLetterId] as Resource;
+
+      // Assess
+      expect(queue.Properties).toMatchObject({
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        // Six times the worker timeout.
+        VisibilityTimeout: 6 * (functionOf(service, 'FanoutWorker').Properties.Timeout as number),
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 1000 },
+      });
+      expect(deadLetters.Properties).toMatchObject({ FifoQueue: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      for (const encrypted of [queue, deadLetters]) {
+        expect(JSON.stringify(encrypted.Properties.KmsMasterKeyId)).toContain('DataKey');
+      }
+      for (const logicalId of [queueLogicalId(service, id, 'Queue'), deadLetterId]) {
+        service.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: logicalId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    }
+  });
+
+  it('consumes each queue with its own worker, reporting batch item failures, at bounded concurrency', () => {
+    for (const [id, queue] of [
+      ['FanoutWorker', 'StepQueue'],
+      ['LockoutWorker', 'LockoutQueue'],
+    ] as const) {
+      service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionLogicalId(service, id) },
+        EventSourceArn: { 'Fn::GetAtt': [queueLogicalId(service, queue, 'Queue'), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 20 },
+      });
+    }
+    service.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+
+  it('takes the workers’ concurrency from fanoutConcurrency, and refuses what Lambda would', () => {
+    // Act
+    const { service: custom } = synth({ service: { fanoutConcurrency: 50 } });
+
+    // Assess
+    custom.allResourcesProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 50 } });
+    expect(() => synth({ service: { fanoutConcurrency: 1 } })).toThrow(/fanoutConcurrency must be a whole number from 2 to 1000/);
+  });
+
+  it('lets every function append to the ledger but never update or delete an event', () => {
+    for (const id of ENGINE_FUNCTIONS) {
+      // Act
+      const ledgerActions = actionsOf(statementsOn(statementsOf(service, id), 'LedgerTable'));
+
+      // Assess
+      expect(ledgerActions.sort(), id).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    }
+    // Nor may any other role in the stack.
+    const allLedgerActions = actionsOf(statementsOn(policyStatements(service), 'LedgerTable'));
+    expect(allLedgerActions.filter((action) => !['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].includes(action))).toEqual([]);
+  });
+
+  it('gives the token secrets only to their own function; the webhook and the workers read perimeter/* only', () => {
+    // The token secrets' names are generated (<logical id>-<suffix>), so the perimeter/* grant cannot reach them.
+    expect(resources(stateful).ScimTokens?.Properties.Name).toBeUndefined();
+    expect(resources(stateful).AdminTokens?.Properties.Name).toBeUndefined();
+    for (const id of ENGINE_FUNCTIONS) {
+      // Act
+      const secretStatements = statementsOf(service, id).filter((statement) => actionsOf([statement]).some((a) => a.startsWith('secretsmanager:')));
+      const resourcesText = JSON.stringify(secretStatements.map((statement) => statement.Resource));
+
+      // Assess
+      expect(resourcesText.includes('ScimTokens'), `${id} reads the SCIM token secret`).toBe(id === 'ScimFunction');
+      expect(resourcesText.includes('AdminTokens'), `${id} reads the admin token secret`).toBe(id === 'AdminApi');
+      expect(resourcesText.includes(':secret:perimeter/*-??????'), `${id} reads perimeter/*`).toBe(id !== 'ScimFunction');
+      expect([...new Set(actionsOf(secretStatements))].sort(), id).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    }
+  });
+
+  it('lets the planners queue steps and manage one-time jobs in the jobs group; the workers only consume', () => {
+    const groupName = resources(stateful).PerimeterJobs?.Properties.Name as string;
+    for (const id of ENGINE_FUNCTIONS) {
+      // Act
+      const statements = statementsOf(service, id);
+      const schedulerStatements = statements.filter((statement) => actionsOf([statement]).some((a) => a.startsWith('scheduler:')));
+      const sqsActions = actionsOf(statements.filter((statement) => actionsOf([statement]).some((a) => a.startsWith('sqs:'))));
+      const passRole = statements.filter((statement) => actionsOf([statement]).includes('iam:PassRole'));
+
+      // Assess
+      if (PLANNERS.includes(id)) {
+        expect(actionsOf(schedulerStatements), id).toEqual(
+          expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule']),
+        );
+        expect(JSON.stringify(schedulerStatements.map((s) => s.Resource))).toContain(`:schedule/${groupName}/*`);
+        expect(passRole.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^SchedulerRole/), 'Arn'] }]);
+        expect(sqsActions, id).toContain('sqs:SendMessage');
+        expect(sqsActions, id).not.toContain('sqs:ReceiveMessage');
+      } else {
+        expect(schedulerStatements, id).toEqual([]);
+        expect(passRole, id).toEqual([]);
+        expect(sqsActions, id).not.toContain('sqs:SendMessage');
+        expect(sqsActions, id).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+      }
+      expect(actionsOf(statements).filter((action) => action.startsWith('ssm:')), id).toContain('ssm:GetParameter');
+      expect(JSON.stringify(statements.filter((s) => actionsOf([s]).includes('ssm:GetParameter')).map((s) => s.Resource))).toContain('EngineConfig');
+    }
+  });
+
+  it('has EventBridge Scheduler invoke the scheduled-job function: recovery every 5 minutes, reconciliation daily', () => {
+    // Act
+    const job = functionLogicalId(service, 'ScheduledJob');
+    const roles = service.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } },
+    });
+
+    // Assess: one role, confined to this account's schedules, allowed to invoke only that function.
+    expect(Object.keys(roles)).toHaveLength(1);
+    const roleId = Object.keys(roles)[0] as string;
+    expect(JSON.stringify(roles[roleId])).toContain('aws:SourceAccount');
+    const roleStatements = policyStatements(service, roleId);
+    expect([...new Set(actionsOf(roleStatements))]).toEqual(['lambda:InvokeFunction']);
+    expect(statementsOn(roleStatements, job)).toEqual(roleStatements);
+    for (const [task, expression] of [
+      ['recover', 'rate(5 minutes)'],
+      ['reconcile', 'rate(1 day)'],
+    ] as const) {
+      service.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: expression,
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': [job, 'Arn'] }, RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] }, Input: JSON.stringify({ task }) },
+      });
+    }
+    // The recurring schedules stay in the default group, out of reach of the engine's permissions.
+    service.allResourcesProperties('AWS::Scheduler::Schedule', { GroupName: Match.absent() });
+  });
+
+  it('stores the engine config in an advanced-tier parameter: {} by default, the operator’s JSON otherwise', () => {
+    // Act
+    const { stateful: configured, service: configuredService } = synth({
+      engineConfig: { text: JSON.stringify(validConfig, null, 2), origin: 'perimeter.json' },
+    });
+
+    // Assess
+    stateful.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Advanced', Value: '{}' });
+    configured.hasResourceProperties('AWS::SSM::Parameter', { Tier: 'Advanced', Value: JSON.stringify(validConfig) });
+    // The reconciliation interval comes from the config.
+    configuredService.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)', State: 'ENABLED' });
+  });
+
+  it('deploys the example config (examples/perimeter.example.json) within the parameter’s 8 KB', () => {
+    // Arrange
+    const text = readFileSync('examples/perimeter.example.json', 'utf8');
+
+    // Act
+    const { stateful: example } = synth({ engineConfig: { text, origin: 'examples/perimeter.example.json' } });
+
+    // Assess
+    example.hasResourceProperties('AWS::SSM::Parameter', { Value: JSON.stringify(JSON.parse(text)) });
+  });
+
+  it('refuses at synth time a config local mode would refuse, naming the rule', () => {
+    expect(() => synth({ engineConfig: { text: JSON.stringify(badConfig), origin: 'perimeter.json' } })).toThrow(
+      'Config perimeter.json is invalid:\n- policy.rules[1].grant[0].app (rule "sales-slack"): "slack" is not a configured connector',
+    );
+    expect(() => synth({ engineConfig: { text: '{"connectors": [', origin: 'perimeter.json' } })).toThrow(
+      /^Config file perimeter\.json is not valid JSON: /,
+    );
+    const tooBig = { description: 'x'.repeat(9000) };
+    expect(() => synth({ engineConfig: { text: JSON.stringify(tooBig), origin: 'perimeter.json' } })).toThrow(/holds at most 8192/);
+  });
+
+  it('turns the reconciliation schedule off when the config sets intervalMinutes to 0', () => {
+    // Act
+    const { service: off } = synth({
+      engineConfig: { text: JSON.stringify({ reconciliation: { intervalMinutes: 0 } }), origin: 'perimeter.json' },
+    });
+
+    // Assess
+    off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"reconcile"}' }, State: 'DISABLED' });
+    off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"recover"}' }, State: 'ENABLED' });
+  });
+});
+
+describe('infra/app.ts (the entry `npx cdk synth` runs)', () => {
+  const run = promisify(execFile);
+  let workDir: string;
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'perimeter-cdk-'));
+  });
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  /** Runs the app as the CDK CLI would (context and output directory in the environment), bundling skipped. */
+  async function synthApp(context: Record<string, unknown>): Promise<{ outdir: string; stderr: string; code: number }> {
+    const outdir = await mkdtemp(join(workDir, 'out-'));
+    try {
+      const { stderr } = await run(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({ ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context }),
+          CDK_DEFAULT_ACCOUNT: env.account,
+          CDK_DEFAULT_REGION: env.region,
+        },
+      });
+      return { outdir, stderr, code: 0 };
+    } catch (error) {
+      const failure = error as { stderr: string; code: number };
+      return { outdir, stderr: failure.stderr, code: failure.code };
+    }
+  }
+
+  it('builds both stacks from a config file and the context settings', async () => {
+    // Arrange
+    const configFile = join(workDir, 'perimeter.json');
+    await writeFile(configFile, JSON.stringify(validConfig));
+
+    // Act
+    const result = await synthApp({ configFile, stackPrefix: 'Acme', fanoutConcurrency: '30' });
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(result.outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
+    const stacks = Object.entries(manifest.artifacts).filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack').map(([name]) => name);
+    expect(stacks.sort()).toEqual(['AcmeService', 'AcmeStateful']);
+    const statefulTemplate = await readFile(join(result.outdir, 'AcmeStateful.template.json'), 'utf8');
+    const serviceTemplate = await readFile(join(result.outdir, 'AcmeService.template.json'), 'utf8');
+    expect(statefulTemplate).toContain(JSON.stringify(JSON.stringify(validConfig)));
+    expect(serviceTemplate).toContain('"MaximumConcurrency": 30');
+  }, 60_000);
+
+  it('fails the synth on an invalid config file, naming the rule', async () => {
+    // Arrange
+    const configFile = join(workDir, 'bad.json');
+    await writeFile(configFile, JSON.stringify(badConfig));
+
+    // Act
+    const result = await synthApp({ configFile });
+
+    // Assess
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`Config ${configFile} is invalid`);
+    expect(result.stderr).toContain('(rule "sales-slack"): "slack" is not a configured connector');
+  }, 60_000);
+
+  it('fails the synth when the config file cannot be read', async () => {
+    // Act
+    const result = await synthApp({ configFile: join(workDir, 'missing.json') });
+
+    // Assess
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`Cannot read config file ${join(workDir, 'missing.json')}`);
+  }, 60_000);
 });
