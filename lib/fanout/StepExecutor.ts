@@ -65,17 +65,17 @@ export class StepExecutor {
     if (!runtime) return this.deadLetter(step, attempt.attempts, `no connector "${step.app}" is configured`);
     if (GRANTING.has(step.action) || REMOVING.has(step.action)) {
       const planned = await this.deps.access.getPlanned(step.personId);
-      if (GRANTING.has(step.action) && planned?.locked) return this.finish(step, 'skipped', { reason: 'person is locked by the kill switch' });
+      if (GRANTING.has(step.action) && planned?.locked) return this.finish(step, 'skipped', { outcomeReason: 'person is locked by the kill switch' });
       // A rehire (or a new rule) planned after this removal wants the account: a stale disable or a
       // delayed deletion must not take it away.
       if (REMOVING.has(step.action) && step.priority !== 'lockout' && planned?.apps[step.app]?.status === 'active') {
-        return this.finish(step, 'skipped', { reason: 'the person has this app again' });
+        return this.finish(step, 'skipped', { outcomeReason: 'the person has this app again' });
       }
     }
 
     try {
       const { result, accountId, status } = await runtime.limit(() => this.perform(step, runtime));
-      if (result === undefined) return this.finish(step, 'skipped', { reason: 'no account in the app' });
+      if (result === undefined) return this.finish(step, 'skipped', { outcomeReason: 'no account in the app' });
       await this.deps.access.applyActual(step.personId, step.app, {
         at: this.now().toISOString(),
         ...(status ? { status } : {}),
@@ -85,7 +85,7 @@ export class StepExecutor {
       });
       // "Unchanged" on a retry means an earlier attempt of this very step made the change.
       const outcome: LedgerOutcome = result.changed || attempt.attempts > 1 ? 'applied' : 'skipped';
-      return this.finish(step, outcome, result.changed ? {} : { reason: attempt.attempts > 1 ? 'confirmed on retry' : 'already in place' });
+      return this.finish(step, outcome, result.changed ? {} : { outcomeReason: attempt.attempts > 1 ? 'confirmed on retry' : 'already in place' });
     } catch (error) {
       return this.fail(step, attempt.attempts, runtime.config.maxAttempts, error);
     }

@@ -153,6 +153,8 @@ function removeAccess(
   notes: string[],
 ): AppAccessState {
   const plan = input.leaver.apps[steps.app] ?? input.leaver.default;
+  // Already disabled with nothing left to take away: a later event for a leaver changes nothing.
+  if (have.status !== 'active' && have.entitlements.length === 0) return have;
   const why = input.person.active ? 'no rule grants this app any more' : 'leaver';
   let state: AppAccessState = have;
   for (const action of plan.actions) {
@@ -171,17 +173,20 @@ function removeAccess(
         for (const entitlement of [...state.entitlements].sort()) steps.add('revoke', `${why}: revoke ${entitlement}`, { entitlement });
         state = { ...state, entitlements: [] };
         break;
+      // A connector that cannot manage accounts would only dead-letter these: noted below instead.
       case 'disable':
+        if (!capabilities.accounts) break;
         if (state.status === 'active') steps.add('disableAccount', `${why}: disable the account`);
         state = { ...state, status: state.status === 'active' ? 'disabled' : state.status };
         break;
       case 'delete':
+        if (!capabilities.accounts) break;
         steps.add('deleteAccount', `${why}: delete the account`);
         state = { ...state, status: 'deleted', entitlements: [] };
         break;
     }
   }
-  if (plan.deleteAfterDays !== undefined && state.status !== 'deleted') {
+  if (plan.deleteAfterDays !== undefined && capabilities.accounts && state.status !== 'deleted') {
     const notBefore = new Date(input.now.getTime() + plan.deleteAfterDays * DAY_MS).toISOString();
     steps.add('deleteAccount', `${why}: delete after the ${plan.deleteAfterDays}-day grace period`, { notBefore });
     // Until then the account exists (disabled); a rehire in the grace period re-enables it.

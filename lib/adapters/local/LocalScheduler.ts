@@ -34,7 +34,11 @@ export class LocalScheduler implements Scheduler {
     return Item ? (JSON.parse(String(Item.job)) as ScheduledJob) : undefined;
   }
 
-  /** Runs due jobs now; returns how many ran. */
+  /**
+   * Runs due jobs now; returns how many ran. A job that fails stays for the next tick and the
+   * others still run (as with EventBridge, where each job is on its own); the failure is thrown
+   * once every due job had its turn.
+   */
   public async runDue(run: (job: ScheduledJob) => Promise<void>): Promise<number> {
     const now = this.now().toISOString();
     const items = await queryAll(this.db, {
@@ -44,9 +48,15 @@ export class LocalScheduler implements Scheduler {
       ConsistentRead: true,
     });
     let ran = 0;
+    const failures: unknown[] = [];
     for (const item of items.filter((i) => String(i.runAt) <= now).sort((a, b) => String(a.runAt).localeCompare(String(b.runAt)))) {
       const job = JSON.parse(String(item.job)) as ScheduledJob;
-      await run(job);
+      try {
+        await run(job);
+      } catch (error) {
+        failures.push(error);
+        continue;
+      }
       // Delete only the version that ran: a job re-scheduled meanwhile keeps its new time.
       await this.db
         .send(
@@ -62,6 +72,8 @@ export class LocalScheduler implements Scheduler {
         });
       ran++;
     }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} scheduled jobs failed`);
     return ran;
   }
 

@@ -40,7 +40,8 @@ export class LocalStepQueue implements StepQueue, QueueControl {
   private readonly retries = new Map<string, number>();
   private handler: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private counter = 0;
+  /** The order of the last message sent or loaded; orders only ever increase. */
+  private lastOrder = 0;
   private stopped = true;
   private drainedWaiters: (() => void)[] = [];
   private readonly concurrency: number;
@@ -74,6 +75,7 @@ export class LocalStepQueue implements StepQueue, QueueControl {
         visibleAt: Number(item.visibleAt),
         receiveCount: Number(item.receiveCount),
       });
+      this.lastOrder = Math.max(this.lastOrder, Number(item.order));
     }
     this.stopped = false;
     this.pump();
@@ -93,7 +95,7 @@ export class LocalStepQueue implements StepQueue, QueueControl {
       lane: step.priority === 'lockout' ? 'lockout' : 'normal',
       group: stepGroupId(step),
       body: JSON.stringify(step),
-      order: Date.now() * 1000 + (this.counter++ % 1000),
+      order: this.nextOrder(),
       visibleAt: 0,
       receiveCount: 0,
     }));
@@ -137,6 +139,17 @@ export class LocalStepQueue implements StepQueue, QueueControl {
     return size;
   }
 
+  /**
+   * The send time in ms × 1000, but always above the last order: steps keep the order they were
+   * sent in however many are sent within one millisecond, when the clock steps back, and after
+   * what an earlier process left queued. (A per-millisecond counter that wrapped at 1000 put a
+   * send's later steps ahead of its earlier ones.)
+   */
+  private nextOrder(): number {
+    this.lastOrder = Math.max(Date.now() * 1000, this.lastOrder + 1);
+    return this.lastOrder;
+  }
+
   private remember(message: Message): void {
     const key = `${message.lane}|${message.group}`;
     const messages = this.groups.get(key) ?? [];
@@ -163,7 +176,9 @@ export class LocalStepQueue implements StepQueue, QueueControl {
         }
         if (this.inFlight.size >= this.concurrency) return;
         this.inFlight.add(key);
-        void this.deliver(key, head);
+        // A bookkeeping failure leaves the message queued: it is delivered again, and the step's
+        // record makes the repeat a no-op.
+        this.deliver(key, head).catch(() => undefined);
       }
     }
     if (Number.isFinite(wakeAt)) {
