@@ -148,6 +148,12 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
         }, intervalMinutes * 60_000)
       : undefined;
   reconciliation?.unref();
+  const rotationTick = services.config.connectors.some((c) => c.rotation)
+    ? setInterval(() => {
+        scheduled({ task: 'rotate' }).catch((error: unknown) => options.logger.error('Rotation check failed', { error }));
+      }, 60_000)
+    : undefined;
+  rotationTick?.unref();
 
   const hrHandler = createHrWebhookHandler({
     sources: hrWebhookSources,
@@ -183,6 +189,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     close: async () => {
       clearInterval(recovery);
       if (reconciliation) clearInterval(reconciliation);
+      if (rotationTick) clearInterval(rotationTick);
       scheduler.stop();
       await queue.stop();
       await new Promise<void>((done) => {

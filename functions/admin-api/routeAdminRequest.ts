@@ -82,6 +82,18 @@ export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: 
       });
       return jsonResponse(200, { id, suspended });
     }
+    case 'POST /connectors/:id/rotate': {
+      const id = requireConnector(engine, segments[1] ?? '');
+      const secret = engine.connectors.get(id)?.config.credential?.secret;
+      if (!secret) throw new HttpError(400, `Connector "${id}" has no credential to rotate`);
+      const status = await engine.rotation.status(secret);
+      if (!status.rotatable) {
+        throw new HttpError(409, `The ${status.type ?? 'stored'} credential of "${id}" cannot be rotated by API; replace it with 'perimeter secrets put'`);
+      }
+      const result = await engine.rotateSecret(secret, actor);
+      if (result === 'requested') return jsonResponse(202, { id, rotation: 'requested' });
+      return jsonResponse(200, { id, rotation: { versionId: result.versionId, resumed: result.resumed, steps: result.steps } });
+    }
     case 'POST /persons/:id/lockout': {
       const person = await requirePerson(engine, segments[1] ?? '');
       const plan = await engine.planner.lockout(person, requestId);
@@ -204,10 +216,20 @@ function toSnapshot(input: PersonInput): PersonSnapshot {
 
 async function listConnectors(engine: Engine): Promise<unknown[]> {
   const suspended = new Set(await engine.steps.listSuspended());
-  return engine.connectors.ids().map((id) => {
-    const runtime = engine.connectors.get(id);
-    return { id, type: runtime?.config.type, capabilities: runtime?.capabilities, suspended: suspended.has(id) };
-  });
+  return Promise.all(
+    engine.connectors.ids().map(async (id) => {
+      const runtime = engine.connectors.get(id);
+      const secret = runtime?.config.credential?.secret;
+      return {
+        id,
+        type: runtime?.config.type,
+        capabilities: runtime?.capabilities,
+        suspended: suspended.has(id),
+        ...(secret ? { credential: await engine.rotation.status(secret) } : {}),
+        ...(runtime?.config.rotation ? { rotation: runtime.config.rotation } : {}),
+      };
+    }),
+  );
 }
 
 function requireListableConnector(engine: Engine, id: string): string {

@@ -3,7 +3,7 @@ import type { ScheduledJob } from '../../lib/ports/Scheduler.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
 /** What EventBridge sends: a one-time job, or a recurring task by name. */
-export type ScheduledInvocation = { readonly job: ScheduledJob } | { readonly task: 'recover' | 'reconcile' };
+export type ScheduledInvocation = { readonly job: ScheduledJob } | { readonly task: 'recover' | 'reconcile' | 'rotate' };
 
 export type ScheduledJobHandler = (event: ScheduledInvocation) => Promise<{ readonly ran: string }>;
 
@@ -25,6 +25,20 @@ export function createScheduledJobHandler(engine: Engine, logger: Logger): Sched
       const plans = await engine.planner.recover(500);
       if (outboxes + plans > 0) logger.info('Recovered pending work', { outboxes, plans });
       return { ran: 'recover' };
+    }
+    if (event.task === 'rotate') {
+      // Local mode's rotation schedule (in AWS, Secrets Manager's own rotation schedules do this).
+      for (const connector of engine.config.connectors) {
+        const secret = connector.credential?.secret;
+        if (!secret || !connector.rotation) continue;
+        try {
+          if (await engine.rotation.isDue(secret, connector.rotation.intervalHours)) await engine.rotateSecret(secret, 'schedule');
+        } catch (error) {
+          // Recorded in the ledger by the rotation; the current credential keeps working.
+          logger.error('Scheduled rotation failed', { connector: connector.id, error });
+        }
+      }
+      return { ran: 'rotate' };
     }
     const reports = await engine.reconciler.reconcileAll(engine.config.reconciliation.fix);
     logger.info('Reconciliation finished', {

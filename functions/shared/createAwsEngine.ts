@@ -1,6 +1,7 @@
 import { connectorRegistry } from '../../connectors/registry.js';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/createDocumentClient.js';
 import { EventBridgeScheduler } from '../../lib/adapters/scheduler/EventBridgeScheduler.js';
+import { requestRotation } from '../../lib/adapters/secrets-manager/requestRotation.js';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager/SecretsManagerSecretStore.js';
 import { SqsStepQueue } from '../../lib/adapters/sqs/SqsStepQueue.js';
 import { loadConfigFromParameter } from '../../lib/adapters/ssm/loadConfigFromParameter.js';
@@ -20,5 +21,10 @@ export async function createAwsEngine(env: EngineEnvironment, logger: Logger): P
     queue: new SqsStepQueue({ queueUrl: env.stepQueueUrl, lockoutQueueUrl: env.lockoutQueueUrl }),
     scheduler: new EventBridgeScheduler(env.scheduler),
     logger,
+    // Secrets Manager runs the rotation Lambda and allows one rotation per secret at a time.
+    rotateSecret: async (secretName) => {
+      await requestRotation(secretName);
+      return 'requested';
+    },
   });
 }

@@ -20,6 +20,8 @@ export const connectorConfigSchema = z
     ratePerSecond: z.number().positive().max(10_000).optional(),
     /** Attempts before a step goes to the dead-letter list. */
     maxAttempts: z.number().int().min(1).max(50).default(8),
+    /** Rotate the credential this often (Secrets Manager rotation schedule in AWS; the local tick locally). */
+    rotation: z.object({ intervalHours: z.number().int().min(4).max(8760) }).strict().optional(),
   })
   .strict();
 

@@ -11,8 +11,6 @@ import {
 import { ConfigError } from '../config/ConfigError.js';
 import type { ConnectorConfig } from '../config/perimeterConfigSchema.js';
 import type { AppCapabilities } from '../plan/computePlan.js';
-import type { SecretStore } from '../ports/SecretStore.js';
-import { createAccessTokenSource } from './createAccessTokenSource.js';
 
 export interface RuntimeConnector {
   readonly config: ConnectorConfig;
@@ -25,7 +23,8 @@ export interface RuntimeConnector {
 export interface ConnectorRuntimeOptions {
   readonly configs: readonly ConnectorConfig[];
   readonly registry: ReadonlyMap<string, ConnectorDefinition>;
-  readonly secrets: SecretStore;
+  /** The access-token source for a credential secret (the credential cache). */
+  readonly accessToken: (secretName: string) => () => Promise<string>;
   /** Overrides per connector id (tests point connectors at fakes with their own fetch). */
   readonly context?: (config: ConnectorConfig) => Partial<ConnectorContext>;
 }
@@ -52,7 +51,7 @@ export class ConnectorRuntime {
       const credential = config.credential;
       const context: ConnectorContext = {
         accessToken: credential
-          ? createAccessTokenSource(options.secrets, credential.secret)
+          ? options.accessToken(credential.secret)
           : async () => {
               throw new ConfigError(`connectors "${config.id}" has no credential configured`);
             },

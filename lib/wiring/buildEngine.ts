@@ -5,6 +5,10 @@ import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
 import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfigSchema.js';
+import { CredentialCache } from '../credentials/CredentialCache.js';
+import { CredentialRotation, type RotationRun } from '../credentials/CredentialRotation.js';
+import { credentialRotators } from '../credentials/credentialRotators.js';
+import { parseCredential } from '../credentials/parseCredential.js';
 import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import { StepExecutor } from '../fanout/StepExecutor.js';
 import { HrEventApplier } from '../hr/HrEventApplier.js';
@@ -37,6 +41,11 @@ export interface EngineOptions {
   readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
   /** How long steps of a suspended app wait between looks. */
   readonly suspendedRecheckMs?: number;
+  /**
+   * Rotates a credential now. Default: in this process (local mode). In AWS: Secrets Manager's
+   * RotateSecret, which runs the rotation Lambda and serialises rotations across workers.
+   */
+  readonly rotateSecret?: (secretName: string, actor: string) => Promise<RotationRun | 'requested'>;
 }
 
 export interface Engine extends ScimWiring {
@@ -52,6 +61,9 @@ export interface Engine extends ScimWiring {
   readonly queue: StepQueue;
   readonly scheduler: Scheduler;
   readonly secrets: SecretStore;
+  readonly credentials: CredentialCache;
+  readonly rotation: CredentialRotation;
+  readonly rotateSecret: (secretName: string, actor: string) => Promise<RotationRun | 'requested'>;
 }
 
 /**
@@ -61,12 +73,24 @@ export interface Engine extends ScimWiring {
  */
 export function buildEngine(options: EngineOptions): Engine {
   const scim = buildScimServices(options.db, options.tables, options.logger);
+  const rotatorFor = (credential: { type: string }) => credentialRotators[credential.type as keyof typeof credentialRotators];
+  const rotation = new CredentialRotation({ secrets: options.secrets, ledger: scim.ledger, ledgerStore: scim.ledgerStore, rotatorFor, parse: parseCredential });
+  const rotateSecret = options.rotateSecret ?? ((name: string, actor: string) => rotation.rotateNow(name, actor));
+  const credentials = new CredentialCache({
+    secrets: options.secrets,
+    parse: parseCredential,
+    rotatorFor,
+    refresh: async (name) => {
+      await rotateSecret(name, 'credential-cache');
+      credentials.invalidate(name);
+    },
+  });
   const access = new DynamoAccessStore(options.db, options.tables.access);
   const steps = new DynamoStepStore(options.db, options.tables.operations);
   const connectors = new ConnectorRuntime({
     configs: options.config.connectors,
     registry: options.registry,
-    secrets: options.secrets,
+    accessToken: (name) => credentials.tokenSource(name),
     ...(options.connectorContext ? { context: options.connectorContext } : {}),
   });
   const planner = new Planner({
@@ -102,5 +126,8 @@ export function buildEngine(options: EngineOptions): Engine {
     queue: options.queue,
     scheduler: options.scheduler,
     secrets: options.secrets,
+    credentials,
+    rotation,
+    rotateSecret,
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { FakeServer, type FakeRequest, type FakeResponse } from '../FakeServer.js';
 
 /** Graph's default user properties: what GET /users returns without $select ("List users"). */
@@ -59,6 +59,13 @@ const MAIL_NICKNAME_FORBIDDEN = /[@()\\[\]";:<>,\s]/;
  *   429 (and 503) with Retry-After (see `throttle`).
  * - The password complexity rule of Entra ID (8–256 characters, three of four classes) and the
  *   verified-domain rule for userPrincipalName.
+ * - Applications' client secrets: "application: addPassword" (POST /applications/{id}/addPassword
+ *   with an optional `{"passwordCredential": {displayName, startDateTime, endDateTime}}`; 200 with
+ *   the new passwordCredential, its `secretText` shown only then; endDateTime defaults to start + 2
+ *   years), "application: removePassword" (POST /applications/{id}/removePassword with `{"keyId"}`,
+ *   204) and "Get application" ($select=passwordCredentials; secretText is never returned, only a
+ *   hint). The docs give no error for an unknown keyId: this fake answers 400 Request_BadRequest.
+ *   `acceptsClientSecret` lets a fake token endpoint accept the passwords (see FakeOAuthServer).
  *
  * Listings page at `pageSize` whatever $top asks for, so paging is always exercised.
  */
@@ -68,6 +75,12 @@ export class FakeGraphApi extends FakeServer {
   public readonly groups = new Map<string, { readonly id: string; readonly displayName: string; readonly members: Set<string> }>();
   /** Simulates a vendor that echoes input in errors: POST /users fails with the password in the message. */
   public echoPasswordInCreateErrors = false;
+  public readonly applications = new Map<string, FakeGraphApplication>();
+  /**
+   * A new password is refused by `acceptsClientSecret` this many times before it works: Entra's
+   * propagation delay after addPassword.
+   */
+  public passwordPropagationChecks = 0;
 
   public constructor(
     public readonly pageSize = 100,
@@ -83,6 +96,9 @@ export class FakeGraphApi extends FakeServer {
     this.route('POST', `${v}/users/:id/revokeSignInSessions`, (r) => this.withUser(r, (user) => this.revokeSessions(user)));
     this.route('POST', `${v}/groups/:groupId/members/\\$ref`, (r) => this.addMember(r));
     this.route('DELETE', `${v}/groups/:groupId/members/:memberId/\\$ref`, (r) => this.removeMember(r));
+    this.route('GET', `${v}/applications/:id`, (r) => this.withApplication(r, (app) => this.getApplication(app, r)));
+    this.route('POST', `${v}/applications/:id/addPassword`, (r) => this.withApplication(r, (app) => this.addPassword(app, r)));
+    this.route('POST', `${v}/applications/:id/removePassword`, (r) => this.withApplication(r, (app) => this.removePassword(app, r)));
   }
 
   public get graphBaseUrl(): string {
@@ -97,6 +113,51 @@ export class FakeGraphApi extends FakeServer {
 
   public userByUpn(userPrincipalName: string): FakeGraphUser | undefined {
     return [...this.users.values()].find((user) => user.userPrincipalName.toLowerCase() === userPrincipalName.toLowerCase());
+  }
+
+  /** An app registration: its object id (`id`) and application (client) id (`appId`). */
+  public addApplication(displayName = 'Perimeter connector'): FakeGraphApplication {
+    const app: FakeGraphApplication = { id: randomUUID(), appId: randomUUID(), displayName, passwords: [] };
+    this.applications.set(app.id, app);
+    return app;
+  }
+
+  /** Adds an already-propagated password (for seeding a test's first secret). */
+  public addApplicationPassword(applicationId: string, options: { displayName?: string; endDateTime?: string } = {}): FakeGraphPassword {
+    const app = this.applications.get(applicationId);
+    if (!app) throw new Error(`no application ${applicationId}`);
+    const start = new Date();
+    const password: FakeGraphPassword = {
+      keyId: randomUUID(),
+      secretText: newSecretText(),
+      displayName: options.displayName ?? null,
+      startDateTime: start.toISOString(),
+      endDateTime: options.endDateTime ?? new Date(start.getTime() + 2 * 365 * 86_400_000).toISOString(),
+      // A seeded secret is an old one: long propagated.
+      uncheckedPropagations: 0,
+    };
+    app.passwords.push(password);
+    return password;
+  }
+
+  /** The keyIds of the application's passwords, oldest first. */
+  public passwordKeyIds(applicationId: string): string[] {
+    return (this.applications.get(applicationId)?.passwords ?? []).map((password) => password.keyId);
+  }
+
+  /**
+   * Whether a token endpoint should accept this client secret for the application with this appId:
+   * one of its passwords, inside its validity window, once propagated.
+   */
+  public acceptsClientSecret(appId: string, secret: string, now: number = Date.now()): boolean {
+    const app = [...this.applications.values()].find((candidate) => candidate.appId === appId);
+    const password = app?.passwords.find((candidate) => candidate.secretText === secret);
+    if (!password || now < Date.parse(password.startDateTime) || now >= Date.parse(password.endDateTime)) return false;
+    if (password.uncheckedPropagations > 0) {
+      password.uncheckedPropagations--;
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -237,6 +298,60 @@ export class FakeGraphApi extends FakeServer {
     return { status: 204 };
   }
 
+  private getApplication(app: FakeGraphApplication, request: FakeRequest): FakeResponse {
+    const resource: Record<string, unknown> = {
+      id: app.id,
+      appId: app.appId,
+      displayName: app.displayName,
+      passwordCredentials: app.passwords.map((password) => passwordResource(password, false)),
+    };
+    const select = request.query.get('$select');
+    const keys = select === null ? Object.keys(resource) : select.split(',').map((key) => key.trim());
+    const unknown = keys.find((key) => !(key in resource));
+    if (unknown !== undefined) return badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${unknown}' on type 'microsoft.graph.application'.`);
+    return ok({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity', ...Object.fromEntries(keys.map((key) => [key, resource[key]])) });
+  }
+
+  private addPassword(app: FakeGraphApplication, request: FakeRequest): FakeResponse {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const unknownTop = Object.keys(body).find((key) => key !== 'passwordCredential');
+    if (unknownTop) return badRequest(`Property '${unknownTop}' does not exist as a declared property or extension property.`);
+    const input = (body.passwordCredential ?? {}) as Record<string, unknown>;
+    const unknown = Object.keys(input).find((key) => !['displayName', 'startDateTime', 'endDateTime'].includes(key));
+    if (unknown) return badRequest(`Property '${unknown}' does not exist as a declared property or extension property.`);
+    const start = input.startDateTime === undefined ? Date.now() : Date.parse(String(input.startDateTime));
+    const end = input.endDateTime === undefined ? start + 2 * 365 * 86_400_000 : Date.parse(String(input.endDateTime));
+    if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return badRequest('Invalid value specified for property \'endDateTime\' of resource \'PasswordCredential\'.');
+    if (input.displayName !== undefined && typeof input.displayName !== 'string') return badRequest("Invalid value specified for property 'displayName' of resource 'PasswordCredential'.");
+    const password: FakeGraphPassword = {
+      keyId: randomUUID(),
+      secretText: newSecretText(),
+      displayName: (input.displayName as string | undefined) ?? null,
+      startDateTime: new Date(start).toISOString(),
+      endDateTime: new Date(end).toISOString(),
+      uncheckedPropagations: this.passwordPropagationChecks,
+    };
+    app.passwords.push(password);
+    return ok({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential', ...passwordResource(password, true) });
+  }
+
+  private removePassword(app: FakeGraphApplication, request: FakeRequest): FakeResponse {
+    const keyId = (request.body as { keyId?: unknown } | undefined)?.keyId;
+    if (typeof keyId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(keyId)) {
+      return badRequest("Invalid value specified for property 'keyId'.");
+    }
+    const index = app.passwords.findIndex((password) => password.keyId.toLowerCase() === keyId.toLowerCase());
+    if (index < 0) return badRequest(`No password credential found with keyId '${keyId}'.`);
+    app.passwords.splice(index, 1);
+    return { status: 204 };
+  }
+
+  private withApplication(request: FakeRequest, handle: (app: FakeGraphApplication) => FakeResponse): FakeResponse {
+    const key = request.params.id ?? '';
+    const app = this.applications.get(key);
+    return app ? handle(app) : notFound(key);
+  }
+
   private withUser(request: FakeRequest, handle: (user: FakeGraphUser) => FakeResponse): FakeResponse {
     const key = request.params.id ?? '';
     const user = this.users.get(key) ?? this.userByUpn(key);
@@ -268,6 +383,42 @@ export class FakeGraphUser {
     const keys = select ?? DEFAULT_PROPERTIES;
     return Object.fromEntries([...keys, 'id'].map((key) => [key, key === 'id' ? this.id : (this.properties[key] ?? null)]));
   }
+}
+
+/** An app registration and its client secrets (passwordCredentials). */
+export interface FakeGraphApplication {
+  readonly id: string;
+  readonly appId: string;
+  readonly displayName: string;
+  readonly passwords: FakeGraphPassword[];
+}
+
+export interface FakeGraphPassword {
+  readonly keyId: string;
+  readonly secretText: string;
+  readonly displayName: string | null;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+  /** Checks left before the token endpoint accepts it (propagation). */
+  uncheckedPropagations: number;
+}
+
+/** A passwordCredential as Graph returns it: secretText only from addPassword, else a hint. */
+function passwordResource(password: FakeGraphPassword, withSecret: boolean): Record<string, unknown> {
+  return {
+    customKeyIdentifier: null,
+    displayName: password.displayName,
+    endDateTime: password.endDateTime,
+    hint: password.secretText.slice(0, 3),
+    keyId: password.keyId,
+    secretText: withSecret ? password.secretText : null,
+    startDateTime: password.startDateTime,
+  };
+}
+
+/** 40 characters, within the documented 16–64, shaped like Entra's ("xxx8Q~..."). */
+function newSecretText(): string {
+  return `${randomBytes(3).toString('base64url')}8Q~${randomBytes(27).toString('base64url')}`.slice(0, 40);
 }
 
 /** The property list of $select, undefined when absent, or an error message. */

@@ -4,13 +4,12 @@ import { connectorRegistry } from '../../../connectors/registry.js';
 import { ConfigError } from '../../../lib/config/ConfigError.js';
 import { parsePerimeterConfig } from '../../../lib/config/loadPerimeterConfig.js';
 import { ConnectorRuntime } from '../../../lib/fanout/ConnectorRuntime.js';
-import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
 
 describe('config validation', () => {
   it('accepts the example in the README, connector settings included', () => {
     // Act
     const config = parsePerimeterConfig(JSON.parse(readFileSync('examples/perimeter.example.json', 'utf8')), 'example');
-    const runtime = new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, secrets: new InMemorySecretStore() });
+    const runtime = new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, accessToken: () => async () => 'token' });
 
     // Assess
     expect(runtime.ids()).toEqual(['slack', 'github', 'google']);
@@ -50,14 +49,14 @@ describe('config validation', () => {
 
   it('rejects connector settings that do not fit the connector type, naming the connector', () => {
     const config = parsePerimeterConfig({ connectors: [{ id: 'gh', type: 'github', settings: { orgg: 'x' } }] }, 'test');
-    expect(() => new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, secrets: new InMemorySecretStore() })).toThrow(
+    expect(() => new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, accessToken: () => async () => 'token' })).toThrow(
       /connectors "gh" settings are invalid/,
     );
   });
 
   it('rejects an unknown connector type and lists the known ones', () => {
     const config = parsePerimeterConfig({ connectors: [{ id: 'x', type: 'okta' }] }, 'test');
-    expect(() => new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, secrets: new InMemorySecretStore() })).toThrow(
+    expect(() => new ConnectorRuntime({ configs: config.connectors, registry: connectorRegistry, accessToken: () => async () => 'token' })).toThrow(
       /unknown type "okta" \(known: scim, slack, github, google-workspace, microsoft-entra\)/,
     );
   });

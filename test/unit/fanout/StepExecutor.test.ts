@@ -12,7 +12,6 @@ import type { PlanStep, StepAction } from '../../../lib/plan/PlanStep.js';
 import { stepIdFor } from '../../../lib/plan/stepIdFor.js';
 import { InMemoryAccessStore } from '../../fakes/InMemoryAccessStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
-import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
 import { InMemoryStepStore } from '../../fakes/InMemoryStepStore.js';
 import { MemoryApp, memoryConnectorDefinition } from '../../fakes/MemoryConnector.js';
 
@@ -55,7 +54,7 @@ describe('StepExecutor', () => {
     const connectors = new ConnectorRuntime({
       configs: [connectorConfigSchema.parse({ id: 'code', type: 'memory', maxAttempts: 3 })],
       registry: new Map([['memory', memoryConnectorDefinition(apps)]]),
-      secrets: new InMemorySecretStore(),
+      accessToken: () => async () => 'token',
     });
     executor = new StepExecutor({ connectors, access, steps, ledger: new Ledger(ledgerStore, now), logger: silent, now, suspendedRecheckMs: 5_000 });
   });
