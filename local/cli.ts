@@ -3,19 +3,28 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { LocalSecretStore } from '../lib/adapters/local/LocalSecretStore.js';
+import type { HashedToken } from '../lib/auth/HashedToken.js';
 import { hashToken } from '../lib/auth/hashToken.js';
+import { parseTokenSecret } from '../lib/auth/parseTokenSecret.js';
 import { optionalEnv } from '../lib/config/readEnv.js';
 import type { SecretDescription } from '../lib/ports/SecretStore.js';
 import { VERSION_STAGES } from '../lib/secrets/isVersionStage.js';
 import { MAX_SECRET_BYTES } from '../lib/secrets/normalisePutOptions.js';
+import { TOKEN_SECRETS, type TokenRole } from './resolveLocalTokens.js';
 
 // `npm run perimeter -- <command>`: operator tasks that need no running server.
 const USAGE = `Usage: npm run perimeter -- <command>
 
 Commands:
-  token new --label <name> [--not-after <ISO time>]
-      Generates a bearer token for an IdP (e.g. --label okta) and prints it once, with the entry to
-      add to the SCIM token secret in AWS Secrets Manager ({"tokens":[...]}): only its SHA-256 is stored.
+  token new --label <name> [--admin] [--local] [--not-after <ISO time>]
+      Generates a bearer token for an IdP (e.g. --label okta) or, with --admin, for the admin API,
+      and prints it once. With --local it is added to the local secret store; otherwise the entry to
+      add to the token secret in AWS Secrets Manager ({"tokens":[...]}) is printed. Only its SHA-256
+      is ever stored.
+  token list [--admin]
+      Lists the local tokens: labels and end of validity, never hashes.
+  token retire --label <name> [--admin] [--at <ISO time>]
+      Ends a local token's validity now or at --at (the overlap window of a rotation).
 
   secrets put <name> (--from-file <path> | --from-stdin)
       Stores a new value of a secret (a connector credential, a webhook signing secret) in the local
@@ -39,6 +48,8 @@ class UsageError extends Error {
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === 'token' && command === 'new') return tokenNew(rest);
+  if (group === 'token' && command === 'list') return tokenList(rest);
+  if (group === 'token' && command === 'retire') return tokenRetire(rest);
   if (group === 'secrets' && command === 'put') return secretsPut(rest);
   if (group === 'secrets' && command === 'list') return secretsList(rest);
   if (group === 'secrets' && command === 'describe') return secretsDescribe(rest);
@@ -46,10 +57,10 @@ async function main(argv: string[]): Promise<number> {
   return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
 }
 
-function tokenNew(args: string[]): number {
+async function tokenNew(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { label: { type: 'string' }, 'not-after': { type: 'string' } },
+    options: { label: { type: 'string' }, 'not-after': { type: 'string' }, admin: { type: 'boolean' }, local: { type: 'boolean' } },
     strict: true,
   });
   if (!values.label || !/^[\w.-]{1,64}$/.test(values.label)) {
@@ -61,11 +72,47 @@ function tokenNew(args: string[]): number {
     process.stderr.write('--not-after must be an ISO 8601 time\n');
     return 2;
   }
-  const token = `prm_scim_${randomBytes(24).toString('base64url')}`;
+  const role = values.admin ? 'admin' : 'scim';
+  const token = `prm_${role}_${randomBytes(24).toString('base64url')}`;
   const entry = { label: values.label, sha256: hashToken(token), ...(notAfter ? { notAfter } : {}) };
+  if (values.local) {
+    const { store, secretName, tokens } = await localTokens(role);
+    if (tokens.some((existing) => existing.label === values.label)) throw new UsageError(`A ${role} token labelled "${values.label}" exists; retire it or choose another label`);
+    await store.putSecretValue(secretName, JSON.stringify({ tokens: [...tokens, entry] }));
+    process.stdout.write(`Token (shown once; only its hash is stored, in ${secretName}): ${token}\n`);
+    return 0;
+  }
   process.stdout.write(`Token (give it to the IdP; it is not stored anywhere): ${token}\n`);
   process.stdout.write(`Secret entry: ${JSON.stringify(entry)}\n`);
   return 0;
+}
+
+async function tokenList(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { admin: { type: 'boolean' } }, strict: true });
+  const { tokens } = await localTokens(values.admin ? 'admin' : 'scim');
+  for (const token of tokens) process.stdout.write(`${token.label}\t${token.notAfter ? `valid until ${token.notAfter}` : 'valid'}\n`);
+  return 0;
+}
+
+async function tokenRetire(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { label: { type: 'string' }, admin: { type: 'boolean' }, at: { type: 'string' } }, strict: true });
+  const at = values.at ?? new Date().toISOString();
+  if (!values.label) throw new UsageError('token retire needs --label <name>');
+  if (Number.isNaN(Date.parse(at))) throw new UsageError('--at must be an ISO 8601 time');
+  const role = values.admin ? 'admin' : 'scim';
+  const { store, secretName, tokens } = await localTokens(role);
+  if (!tokens.some((token) => token.label === values.label)) throw new UsageError(`No ${role} token is labelled "${values.label}"`);
+  const next = tokens.map((token) => (token.label === values.label ? { ...token, notAfter: new Date(at).toISOString() } : token));
+  await store.putSecretValue(secretName, JSON.stringify({ tokens: next }));
+  process.stdout.write(`${values.label}: valid until ${new Date(at).toISOString()}\n`);
+  return 0;
+}
+
+async function localTokens(role: TokenRole): Promise<{ store: LocalSecretStore; secretName: string; tokens: HashedToken[] }> {
+  const store = await openStore();
+  const secretName = TOKEN_SECRETS[role];
+  const current = await store.getSecretValue(secretName);
+  return { store, secretName, tokens: current ? parseTokenSecret(current.value) : [] };
 }
 
 async function secretsPut(args: string[]): Promise<number> {

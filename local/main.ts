@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   for (const [role, token] of Object.entries(perimeter.tokens)) {
     const variable = role === 'scim' ? 'PERIMETER_SCIM_TOKEN' : 'PERIMETER_ADMIN_TOKEN';
     if (token.generated) {
-      process.stdout.write(`Generated ${role} token (shown once; only its hash is kept in ${dataDir}/tokens.json): ${token.generated}\n`);
+      process.stdout.write(`Generated ${role} token (shown once; only its hash is kept, in secret ${token.secretName}): ${token.generated}\n`);
     } else if (token.source === 'stored') {
-      process.stdout.write(`${role} token: the one generated on first start (delete ${dataDir}/tokens.json for a new one, or set ${variable})\n`);
+      process.stdout.write(`${role} token: as stored in secret ${token.secretName} (npm run perimeter -- token new --local${role === 'admin' ? ' --admin' : ''} for another, or set ${variable})\n`);
     }
   }
   process.stdout.write(`SCIM base URL: ${perimeter.url}/scim/v2\n`);

@@ -1,57 +1,61 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { HashedToken } from '../lib/auth/HashedToken.js';
 import { hashToken } from '../lib/auth/hashToken.js';
+import { parseTokenSecret } from '../lib/auth/parseTokenSecret.js';
+import type { SecretStore } from '../lib/ports/SecretStore.js';
 
 export type TokenRole = 'scim' | 'admin';
 
 export interface ResolvedToken {
-  readonly hashed: HashedToken;
+  /** The secret holding this API's token hashes (the verifier reads it). */
+  readonly secretName: string;
   /** The plaintext, only when it was generated just now and must be shown to the operator once. */
   readonly generated?: string;
   readonly source: 'environment' | 'generated' | 'stored';
 }
 
-const FILE = 'tokens.json';
+/** Where each API's token hashes live, in local mode as in AWS: {"tokens":[{label, sha256, notAfter?}]}. */
+export const TOKEN_SECRETS: Readonly<Record<TokenRole, string>> = {
+  scim: 'perimeter/scim-tokens',
+  admin: 'perimeter/admin-tokens',
+};
 
 /**
- * The bearer token for each API in local mode: from the environment when set; otherwise generated
- * on first start, shown once, and kept only as a SHA-256 hash in the data directory (mode 0600), so
- * restarts keep accepting it and the data directory never holds a usable token.
+ * The bearer tokens of local mode, kept as SHA-256 hashes in the secret store (the same shape the
+ * AWS deployment keeps in Secrets Manager), so `perimeter token new|retire --local` rotates them with
+ * an overlap. A token from the environment is (re)registered at every start; otherwise one is
+ * generated on first start and shown once.
  */
 export async function resolveLocalTokens(
-  dataDir: string,
+  secrets: SecretStore,
   fromEnvironment: Partial<Record<TokenRole, string>>,
 ): Promise<Record<TokenRole, ResolvedToken>> {
-  const path = join(dataDir, FILE);
-  const stored = await readStored(path);
   const result = {} as Record<TokenRole, ResolvedToken>;
-  let changed = false;
   for (const role of ['scim', 'admin'] as const) {
-    const label = `local-${role}-token`;
+    const secretName = TOKEN_SECRETS[role];
+    const stored = await secrets.getSecretValue(secretName);
+    const tokens: HashedToken[] = stored ? parseTokenSecret(stored.value) : [];
+    const envLabel = `local-${role}-token-from-environment`;
     const given = fromEnvironment[role];
     if (given !== undefined) {
       if (given.length < 16) throw new Error(`The ${role} token must be at least 16 characters long`);
-      result[role] = { hashed: { label, sha256: hashToken(given) }, source: 'environment' };
-    } else if (stored[role]) {
-      result[role] = { hashed: stored[role], source: 'stored' };
+      const entry = { label: envLabel, sha256: hashToken(given) };
+      const others = tokens.filter((token) => token.label !== envLabel);
+      if (!tokens.some((token) => token.label === envLabel && token.sha256 === entry.sha256)) {
+        await write(secrets, secretName, [...others, entry]);
+      }
+      result[role] = { secretName, source: 'environment' };
+    } else if (tokens.some((token) => token.label !== envLabel && (token.notAfter === undefined || Date.parse(token.notAfter) > Date.now()))) {
+      result[role] = { secretName, source: 'stored' };
     } else {
       const token = `prm_${role}_${randomBytes(24).toString('base64url')}`;
-      stored[role] = { label, sha256: hashToken(token) };
-      result[role] = { hashed: stored[role], generated: token, source: 'generated' };
-      changed = true;
+      await write(secrets, secretName, [...tokens, { label: `local-${role}-token`, sha256: hashToken(token) }]);
+      result[role] = { secretName, generated: token, source: 'generated' };
     }
   }
-  if (changed) await writeFile(path, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   return result;
 }
 
-async function readStored(path: string): Promise<Partial<Record<TokenRole, HashedToken>>> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Partial<Record<TokenRole, HashedToken>>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`Cannot read ${path}; delete it to generate new tokens`, { cause: error });
-  }
+async function write(secrets: SecretStore, secretName: string, tokens: readonly HashedToken[]): Promise<void> {
+  await secrets.putSecretValue(secretName, JSON.stringify({ tokens }));
 }

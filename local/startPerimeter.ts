@@ -17,7 +17,7 @@ import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
 import { createDocumentClient } from '../lib/adapters/dynamodb/createDocumentClient.js';
 import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
 import { accessTable, directoryTable, ledgerTable, operationsTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
-import { StaticTokenVerifier } from '../lib/auth/StaticTokenVerifier.js';
+import { SecretStoreTokenVerifier } from '../lib/auth/SecretStoreTokenVerifier.js';
 import { loadPerimeterConfig } from '../lib/config/loadPerimeterConfig.js';
 import { hrWebhookSources } from '../lib/webhooks/hrWebhookSources.js';
 import type { ConnectorConfig, PerimeterConfig } from '../lib/config/perimeterConfigSchema.js';
@@ -116,13 +116,14 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
   });
 
-  const tokens = await resolveLocalTokens(dataDir, {
+  const tokens = await resolveLocalTokens(services.secrets, {
     ...(options.scimToken ? { scim: options.scimToken } : {}),
     ...(options.adminToken ? { admin: options.adminToken } : {}),
   });
   const scimHandler = createScimHandler({
     ...services,
-    tokens: new StaticTokenVerifier([tokens.scim.hashed]),
+    // A token added or retired with the CLI takes effect within seconds.
+    tokens: new SecretStoreTokenVerifier({ secrets: services.secrets, secretName: tokens.scim.secretName, cacheTtlMs: 5_000 }),
     logger: options.logger,
   });
 
@@ -163,7 +164,11 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     applier: services.hr,
     logger: options.logger,
   });
-  const adminHandler = createAdminHandler({ engine: services, tokens: new StaticTokenVerifier([tokens.admin.hashed]), logger: options.logger });
+  const adminHandler = createAdminHandler({
+    engine: services,
+    tokens: new SecretStoreTokenVerifier({ secrets: services.secrets, secretName: tokens.admin.secretName, cacheTtlMs: 5_000 }),
+    logger: options.logger,
+  });
   const server = createLocalServer(
     [
       { prefix: '/scim/v2', name: 'scim', handler: scimHandler as LambdaHttpHandler },

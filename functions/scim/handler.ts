@@ -1,4 +1,4 @@
-import { SecretsManagerTokenVerifier } from '../../lib/adapters/secrets-manager/SecretsManagerTokenVerifier.js';
+import { SecretStoreTokenVerifier } from '../../lib/auth/SecretStoreTokenVerifier.js';
 import { requireEnv } from '../../lib/config/readEnv.js';
 import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
 import { createAwsEngine } from '../shared/createAwsEngine.js';
@@ -12,6 +12,6 @@ const engine = await createAwsEngine(readEngineEnvironment(), logger);
 
 export const handler = createScimHandler({
   ...engine,
-  tokens: new SecretsManagerTokenVerifier({ secretId: requireEnv('SCIM_TOKENS_SECRET_ID') }),
+  tokens: new SecretStoreTokenVerifier({ secrets: engine.secrets, secretName: requireEnv('SCIM_TOKENS_SECRET_ID') }),
   logger,
 });

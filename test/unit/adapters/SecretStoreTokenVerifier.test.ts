@@ -1,13 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecretsManagerTokenVerifier } from '../../../lib/adapters/secrets-manager/SecretsManagerTokenVerifier.js';
+import { SecretsManagerSecretStore } from '../../../lib/adapters/secrets-manager/SecretsManagerSecretStore.js';
+import { SecretStoreTokenVerifier } from '../../../lib/auth/SecretStoreTokenVerifier.js';
 import { hashToken } from '../../../lib/auth/hashToken.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:perimeter-scim-tokens';
 
-describe('SecretsManagerTokenVerifier', () => {
+describe('SecretStoreTokenVerifier (over AWS Secrets Manager)', () => {
   beforeEach(() => {
     secretsManager.reset();
   });
@@ -16,8 +17,8 @@ describe('SecretsManagerTokenVerifier', () => {
     // Prepare
     secretsManager
       .on(GetSecretValueCommand, { SecretId: SECRET_ID })
-      .resolves({ SecretString: JSON.stringify({ tokens: [{ label: 'okta', sha256: hashToken('okta-token-123456') }] }) });
-    const verifier = new SecretsManagerTokenVerifier({ secretId: SECRET_ID, client: new SecretsManagerClient({}) });
+      .resolves({ VersionId: 'v1', VersionStages: ['AWSCURRENT'], SecretString: JSON.stringify({ tokens: [{ label: 'okta', sha256: hashToken('okta-token-123456') }] }) });
+    const verifier = new SecretStoreTokenVerifier({ secrets: new SecretsManagerSecretStore({ client: new SecretsManagerClient({}) }), secretName: SECRET_ID });
 
     // Act
     const valid = await verifier.verify('okta-token-123456');
@@ -34,9 +35,9 @@ describe('SecretsManagerTokenVerifier', () => {
     let now = 0;
     secretsManager
       .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: JSON.stringify({ tokens: [{ label: 'old', sha256: hashToken('old-token-1234567') }] }) })
-      .resolves({ SecretString: JSON.stringify({ tokens: [{ label: 'new', sha256: hashToken('new-token-1234567') }] }) });
-    const verifier = new SecretsManagerTokenVerifier({ secretId: SECRET_ID, client: new SecretsManagerClient({}), cacheTtlMs: 1000, now: () => now });
+      .resolvesOnce({ VersionId: 'v1', VersionStages: ['AWSCURRENT'], SecretString: JSON.stringify({ tokens: [{ label: 'old', sha256: hashToken('old-token-1234567') }] }) })
+      .resolves({ VersionId: 'v1', VersionStages: ['AWSCURRENT'], SecretString: JSON.stringify({ tokens: [{ label: 'new', sha256: hashToken('new-token-1234567') }] }) });
+    const verifier = new SecretStoreTokenVerifier({ secrets: new SecretsManagerSecretStore({ client: new SecretsManagerClient({}) }), secretName: SECRET_ID, cacheTtlMs: 1000, now: () => now });
 
     // Act
     const before = await verifier.verify('new-token-1234567');
@@ -51,11 +52,13 @@ describe('SecretsManagerTokenVerifier', () => {
   it('rejects a token past its notAfter (end of a rotation overlap)', async () => {
     // Prepare
     secretsManager.on(GetSecretValueCommand).resolves({
+      VersionId: 'v1',
+      VersionStages: ['AWSCURRENT'],
       SecretString: JSON.stringify({
         tokens: [{ label: 'retired', sha256: hashToken('retired-token-123'), notAfter: '2020-01-01T00:00:00Z' }],
       }),
     });
-    const verifier = new SecretsManagerTokenVerifier({ secretId: SECRET_ID, client: new SecretsManagerClient({}) });
+    const verifier = new SecretStoreTokenVerifier({ secrets: new SecretsManagerSecretStore({ client: new SecretsManagerClient({}) }), secretName: SECRET_ID });
 
     // Act
     const result = await verifier.verify('retired-token-123');
@@ -66,8 +69,8 @@ describe('SecretsManagerTokenVerifier', () => {
 
   it('fails closed without echoing a malformed secret', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'not-json-secret-material' });
-    const verifier = new SecretsManagerTokenVerifier({ secretId: SECRET_ID, client: new SecretsManagerClient({}) });
+    secretsManager.on(GetSecretValueCommand).resolves({ VersionId: 'v1', VersionStages: ['AWSCURRENT'], SecretString: 'not-json-secret-material' });
+    const verifier = new SecretStoreTokenVerifier({ secrets: new SecretsManagerSecretStore({ client: new SecretsManagerClient({}) }), secretName: SECRET_ID });
 
     // Act
     const failure = await verifier.verify('anything-at-all-123').catch((error: Error) => error);

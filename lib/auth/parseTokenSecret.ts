@@ -1,4 +1,4 @@
-import type { HashedToken } from '../../auth/HashedToken.js';
+import type { HashedToken } from './HashedToken.js';
 
 /** Validates the secret's shape; a malformed secret is an operator error, reported without its value. */
 export function parseTokenSecret(secretString: string | undefined): HashedToken[] {
