@@ -9,6 +9,7 @@ import { readJsonBody } from '../../lib/http/readJsonBody.js';
 import type { LedgerEventDraft } from '../../lib/ledger/LedgerEvent.js';
 import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
 import { isAccountLister } from '../../connectors/types.js';
+import { RotationError } from '../../lib/credentials/RotationError.js';
 import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
@@ -90,7 +91,14 @@ export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: 
       if (!status.rotatable) {
         throw new HttpError(409, `The ${status.type ?? 'stored'} credential of "${id}" cannot be rotated by API; replace it with 'perimeter secrets put'`);
       }
-      const result = await engine.rotateSecret(secret, actor);
+      let result: Awaited<ReturnType<Engine['rotateSecret']>>;
+      try {
+        result = await engine.rotateSecret(secret, actor);
+      } catch (error) {
+        // The current credential keeps working; say why this rotation could not run.
+        if (error instanceof RotationError) throw new HttpError(409, error.message);
+        throw error;
+      }
       if (result === 'requested') return jsonResponse(202, { id, rotation: 'requested' });
       return jsonResponse(200, { id, rotation: { versionId: result.versionId, resumed: result.resumed, steps: result.steps } });
     }

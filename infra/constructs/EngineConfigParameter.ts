@@ -29,10 +29,13 @@ export class EngineConfigParameter extends Construct {
   public readonly parameter: ssm.StringParameter;
   /** The validated config, defaults applied (the service stack derives schedules from it). */
   public readonly config: PerimeterConfig;
+  /** The file's path, or "defaults": named in the errors of later checks (the service stack's). */
+  public readonly origin: string;
 
   public constructor(scope: Construct, id: string, props: EngineConfigParameterProps = {}) {
     super(scope, id);
     const origin = props.source?.origin ?? 'defaults';
+    this.origin = origin;
     let input: unknown = {};
     if (props.source !== undefined) {
       try {

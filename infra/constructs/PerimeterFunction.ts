@@ -25,10 +25,13 @@ export interface PerimeterFunctionProps {
  */
 export class PerimeterFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
+  /** Where the function's lines go (one JSON object per line, lib/observability/createJsonLogger). */
+  public readonly logGroup: logs.LogGroup;
 
   public constructor(scope: Construct, id: string, props: PerimeterFunctionProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    this.logGroup = logGroup;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',

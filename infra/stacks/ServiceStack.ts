@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -10,6 +11,8 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../../lib/config/ConfigError.js';
+import type { PerimeterConfig } from '../../lib/config/perimeterConfigSchema.js';
+import { CredentialRotationSchedules } from '../constructs/CredentialRotationSchedules.js';
 import { PerimeterFunction, type PerimeterFunctionProps } from '../constructs/PerimeterFunction.js';
 import { StepQueue } from '../constructs/StepQueue.js';
 import type { StatefulStack } from './StatefulStack.js';
@@ -32,6 +35,8 @@ export const SECRET_PREFIX = 'perimeter/';
 const WORKER_TIMEOUT = Duration.minutes(2);
 /** Reconciliation lists every app; give it all the time Lambda allows. */
 const JOB_TIMEOUT = Duration.minutes(15);
+/** One rotation step: a few vendor calls (issue, test or retire a credential) with a 10 s timeout each. */
+const ROTATION_TIMEOUT = Duration.minutes(2);
 
 /** What an engine function does beyond reading and recording, and so what else it is granted. */
 interface EngineDuties {
@@ -39,9 +44,39 @@ interface EngineDuties {
   readonly plans: boolean;
   /** Calls connectors or verifies webhooks: reads secrets under SECRET_PREFIX. */
   readonly readsPerimeterSecrets: boolean;
+  /** Asks Secrets Manager to rotate a credential now (a token the vendor refused, "rotate now"). */
+  readonly requestsRotation: boolean;
+  /** Is the rotation function: writes new versions of secrets under SECRET_PREFIX and moves their stages. */
+  readonly rotatesSecrets: boolean;
 }
 
-/** The API, the engine functions behind it, the step queues and their workers; stateless, safe to replace. */
+const NO_DUTIES: EngineDuties = { plans: false, readsPerimeterSecrets: false, requestsRotation: false, rotatesSecrets: false };
+
+/**
+ * Refuses at synth time a config naming a secret the functions could not read: in AWS they may read
+ * only secrets under SECRET_PREFIX, so any other name would fail every call at run time instead.
+ */
+function assertSecretsReadable(config: PerimeterConfig, origin: string): void {
+  const problems: string[] = [];
+  const rule = `must start with "${SECRET_PREFIX}" (in AWS the functions may read only secrets named under it)`;
+  config.connectors.forEach((connector, index) => {
+    const secret = connector.credential?.secret;
+    if (secret !== undefined && !secret.startsWith(SECRET_PREFIX)) {
+      problems.push(`connectors[${index}].credential.secret (connector "${connector.id}"): "${secret}" ${rule}`);
+    }
+  });
+  for (const [source, reference] of Object.entries(config.webhooks)) {
+    if (reference !== undefined && !reference.secret.startsWith(SECRET_PREFIX)) {
+      problems.push(`webhooks.${source}.secret: "${reference.secret}" ${rule}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Config ${origin} cannot be deployed:\n- ${problems.join('\n- ')}`);
+}
+
+/**
+ * The API, the engine functions behind it, the step queues and their workers, and credential
+ * rotation; stateless, safe to replace.
+ */
 export class ServiceStack extends Stack {
   public readonly api: apigw.HttpApi;
   public readonly scimFunction: lambda.IFunction;
@@ -50,12 +85,20 @@ export class ServiceStack extends Stack {
   public readonly scheduledJobFunction: lambda.IFunction;
   public readonly fanoutWorker: lambda.IFunction;
   public readonly lockoutWorker: lambda.IFunction;
+  /** The function Secrets Manager invokes to rotate connector credentials. */
+  public readonly rotateSecretFunction: lambda.IFunction;
+  /** Rotation schedules of the config's rotating credentials, and the failure metric and alarm. */
+  public readonly credentialRotation: CredentialRotationSchedules;
+  /** In alarm when a credential rotation step failed in the last 5 minutes (issue 6 routes it to SNS). */
+  public readonly rotationFailureAlarm: cloudwatch.Alarm;
   public readonly stepQueue: StepQueue;
   public readonly lockoutQueue: StepQueue;
   public readonly schedulerRole: iam.Role;
 
   private readonly stateful: StatefulStack;
   private readonly perimeterSecrets: secretsmanager.ISecret;
+  /** The IAM resource pattern of every secret under SECRET_PREFIX (what grantRead on perimeterSecrets targets). */
+  private readonly perimeterSecretsPattern: string;
 
   public constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -65,6 +108,7 @@ export class ServiceStack extends Stack {
     if (!Number.isInteger(fanoutConcurrency) || fanoutConcurrency < 2 || fanoutConcurrency > 1000) {
       throw new ConfigError(`fanoutConcurrency must be a whole number from 2 to 1000 (Lambda's limits), not ${fanoutConcurrency}`);
     }
+    assertSecretsReadable(stateful.engineConfig, stateful.engineConfigOrigin);
 
     // Steps carry the person's attributes (names, e-mail, department), the same personal data the
     // tables hold, so they are encrypted with the same customer-managed key: one key to disable,
@@ -109,6 +153,7 @@ export class ServiceStack extends Stack {
     // grantRead produce exactly that prefix's ARN pattern (…:secret:perimeter/*-??????). The token
     // secrets have generated names outside it.
     this.perimeterSecrets = secretsmanager.Secret.fromSecretNameV2(this, 'PerimeterSecrets', `${SECRET_PREFIX}*`);
+    this.perimeterSecretsPattern = `${this.perimeterSecrets.secretArn}-??????`;
 
     // The contract in functions/shared/readEngineEnvironment.ts.
     const engineEnvironment: Record<string, string> = {
@@ -127,36 +172,37 @@ export class ServiceStack extends Stack {
 
     // SCIM now also plans: every recorded lifecycle event becomes steps on the queues. Planning uses
     // the connectors' declared capabilities only, so it reads no connector credentials.
-    const scim = this.engineFunction('ScimFunction', { plans: true, readsPerimeterSecrets: false }, {
+    const scim = this.engineFunction('ScimFunction', { ...NO_DUTIES, plans: true }, {
       entry: 'functions/scim/handler.ts',
       description: 'Perimeter SCIM 2.0 service provider',
       environment: { ...engineEnvironment, SCIM_TOKENS_SECRET_ID: stateful.scimTokens.secretArn },
-    });
+    }).function;
     stateful.scimTokens.grantRead(scim);
     this.scimFunction = scim;
 
-    const hrWebhook = this.engineFunction('HrWebhook', { plans: true, readsPerimeterSecrets: true }, {
+    const hrWebhook = this.engineFunction('HrWebhook', { ...NO_DUTIES, plans: true, readsPerimeterSecrets: true }, {
       entry: 'functions/hr-webhook/handler.ts',
       description: 'Perimeter HR webhooks (joiner, mover, leaver events)',
       environment: engineEnvironment,
-    });
+    }).function;
     this.hrWebhookFunction = hrWebhook;
 
-    const admin = this.engineFunction('AdminApi', { plans: true, readsPerimeterSecrets: true }, {
+    // Rotate now (POST /admin/connectors/{id}/rotate) asks Secrets Manager to run the rotation function.
+    const admin = this.engineFunction('AdminApi', { ...NO_DUTIES, plans: true, readsPerimeterSecrets: true, requestsRotation: true }, {
       entry: 'functions/admin-api/handler.ts',
-      description: 'Perimeter admin API (plan preview, kill switch, connectors, dead letters, reconcile)',
+      description: 'Perimeter admin API (plan preview, kill switch, connectors, dead letters, reconcile, rotate now)',
       environment: { ...engineEnvironment, ADMIN_TOKENS_SECRET_ID: stateful.adminTokens.secretArn },
-    });
+    }).function;
     stateful.adminTokens.grantRead(admin);
     this.adminFunction = admin;
 
-    const scheduledJob = this.engineFunction('ScheduledJob', { plans: true, readsPerimeterSecrets: true }, {
+    const scheduledJob = this.engineFunction('ScheduledJob', { ...NO_DUTIES, plans: true, readsPerimeterSecrets: true, requestsRotation: true }, {
       entry: 'functions/scheduled-job/handler.ts',
       description: 'Perimeter scheduled jobs: due one-time jobs, crash recovery, reconciliation',
       environment: engineEnvironment,
       functionName: scheduledJobName,
       timeout: JOB_TIMEOUT,
-    });
+    }).function;
     scheduledJob.grantInvoke(this.schedulerRole);
     this.scheduledJobFunction = scheduledJob;
 
@@ -166,6 +212,29 @@ export class ServiceStack extends Stack {
     this.lockoutWorker = this.worker('LockoutWorker', 'kill-switch queue', this.lockoutQueue, fanoutConcurrency, engineEnvironment);
 
     this.recurringSchedules(scheduledJob);
+
+    // Secrets Manager runs the four rotation steps through this function, on each rotating
+    // credential's schedule and whenever an engine function requests a rotation. It records every
+    // step in the ledger, so it gets the engine's tables; it neither plans nor queues.
+    const rotate = this.engineFunction('RotateSecret', { ...NO_DUTIES, readsPerimeterSecrets: true, rotatesSecrets: true }, {
+      entry: 'functions/rotate-secret/handler.ts',
+      description: 'Perimeter credential rotation (Secrets Manager rotation function)',
+      environment: engineEnvironment,
+      timeout: ROTATION_TIMEOUT,
+    });
+    this.rotateSecretFunction = rotate.function;
+    this.credentialRotation = new CredentialRotationSchedules(this, 'CredentialRotation', {
+      connectors: stateful.engineConfig.connectors,
+      rotationFunction: rotate.function,
+      logGroup: rotate.logGroup,
+      secretPrefix: SECRET_PREFIX,
+      configOrigin: stateful.engineConfigOrigin,
+    });
+    this.rotationFailureAlarm = this.credentialRotation.failureAlarm;
+    new CfnOutput(this, 'RotationFailureAlarmName', {
+      description: 'In alarm when a credential rotation step failed (the current credential keeps working)',
+      value: this.rotationFailureAlarm.alarmName,
+    });
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
     this.api = new apigw.HttpApi(this, 'Api', {
@@ -208,9 +277,10 @@ export class ServiceStack extends Stack {
     id: string,
     duties: EngineDuties,
     props: PerimeterFunctionProps,
-  ): lambda.IFunction {
+  ): PerimeterFunction {
     const { stateful } = this;
-    const fn = new PerimeterFunction(this, id, props).function;
+    const perimeterFunction = new PerimeterFunction(this, id, props);
+    const fn = perimeterFunction.function;
     stateful.directory.grantReadWriteData(fn);
     stateful.access.grantReadWriteData(fn);
     stateful.operations.grantReadWriteData(fn);
@@ -220,6 +290,25 @@ export class ServiceStack extends Stack {
     stateful.key.grantEncryptDecrypt(fn);
     stateful.configParameter.grantRead(fn);
     if (duties.readsPerimeterSecrets) this.perimeterSecrets.grantRead(fn);
+    if (duties.rotatesSecrets) {
+      // grantWrite would add secretsmanager:UpdateSecret (description, KMS key, an unversioned value
+      // change), which rotation never calls: only a new version and its stages, on the prefix.
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+        resourceArns: [this.perimeterSecretsPattern],
+      });
+    }
+    if (duties.requestsRotation) {
+      // lib/adapters/secrets-manager/requestRotation.ts. ISecret has no grant for RotateSecret (nor a
+      // generic grant()); this is the statement grantRead would build, with that one action, on the
+      // prefix only. Secrets Manager then runs the rotation function with its own permissions.
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['secretsmanager:RotateSecret'],
+        resourceArns: [this.perimeterSecretsPattern],
+      });
+    }
     if (duties.plans) {
       this.stepQueue.queue.grantSendMessages(fn);
       this.lockoutQueue.queue.grantSendMessages(fn);
@@ -230,7 +319,7 @@ export class ServiceStack extends Stack {
       stateful.jobs.grants.deleteSchedules(fn);
       this.schedulerRole.grantPassRole(fn.grantPrincipal);
     }
-    return fn;
+    return perimeterFunction;
   }
 
   /** A fan-out worker on one queue: consumes it, reports partial batch failures, capped concurrency. */
@@ -241,13 +330,14 @@ export class ServiceStack extends Stack {
     maxConcurrency: number,
     engineEnvironment: Record<string, string>,
   ): lambda.IFunction {
-    const fn = this.engineFunction(id, { plans: false, readsPerimeterSecrets: true }, {
+    // A connector call refused for an expired credential asks for a rotation, then retries.
+    const fn = this.engineFunction(id, { ...NO_DUTIES, readsPerimeterSecrets: true, requestsRotation: true }, {
       entry: 'functions/fanout-worker/handler.ts',
       description: `Perimeter fan-out worker (${lane})`,
       // QUEUE_URL: where a step that must wait is handed back (ChangeMessageVisibility).
       environment: { ...engineEnvironment, QUEUE_URL: queue.queue.queueUrl },
       timeout: WORKER_TIMEOUT,
-    });
+    }).function;
     queue.queue.grantConsumeMessages(fn);
     fn.addEventSource(
       new SqsEventSource(queue.queue, {

@@ -35,6 +35,8 @@ export class StatefulStack extends Stack {
   public readonly configParameter: ssm.StringParameter;
   /** The validated engine config, defaults applied. */
   public readonly engineConfig: PerimeterConfig;
+  /** Where the engine config came from (the config file's path, or "defaults"), for error messages. */
+  public readonly engineConfigOrigin: string;
   public readonly scimTokens: secretsmanager.Secret;
   public readonly adminTokens: secretsmanager.Secret;
   public readonly jobs: scheduler.ScheduleGroup;
@@ -59,6 +61,7 @@ export class StatefulStack extends Stack {
     pin(config.parameter, 'EngineConfig');
     this.configParameter = config.parameter;
     this.engineConfig = config.config;
+    this.engineConfigOrigin = config.origin;
 
     // Hold only SHA-256 hashes of bearer tokens ({"tokens":[{"label","sha256"}]}); the plaintext
     // tokens are handed out once and never stored. See README "Deploying to AWS".

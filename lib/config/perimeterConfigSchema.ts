@@ -21,7 +21,18 @@ export const connectorConfigSchema = z
     /** Attempts before a step goes to the dead-letter list. */
     maxAttempts: z.number().int().min(1).max(50).default(8),
     /** Rotate the credential this often (Secrets Manager rotation schedule in AWS; the local tick locally). */
-    rotation: z.object({ intervalHours: z.number().int().min(4).max(8760) }).strict().optional(),
+    rotation: z
+      .object({
+        // Secrets Manager's rate() takes 4-23 hours, or whole days.
+        intervalHours: z
+          .number()
+          .int()
+          .min(4)
+          .max(8760)
+          .refine((hours) => hours < 24 || hours % 24 === 0, 'must be 4 to 23 hours, or a whole number of days (24, 48, ...)'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

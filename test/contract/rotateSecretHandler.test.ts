@@ -1,8 +1,8 @@
-import { GetSecretValueCommand, InvalidRequestException, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetSecretValueCommand, InvalidRequestException, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRotateSecretHandler } from '../../functions/rotate-secret/createRotateSecretHandler.js';
+import { createRotateSecretHandler, secretNameOf } from '../../functions/rotate-secret/createRotateSecretHandler.js';
 import { requestRotation } from '../../lib/adapters/secrets-manager/requestRotation.js';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager/SecretsManagerSecretStore.js';
 import { CredentialRotation } from '../../lib/credentials/CredentialRotation.js';
@@ -106,6 +106,7 @@ describe('rotate-secret Lambda (Secrets Manager rotation protocol, SDK contract)
 
   it('"rotate now" asks Secrets Manager to rotate and waits for AWSCURRENT to move', async () => {
     // Prepare: RotateSecret says a rotation is already running; the version moves soon after.
+    secretsManager.on(DescribeSecretCommand).resolves({ Name: SECRET, RotationEnabled: true });
     secretsManager.on(RotateSecretCommand).rejects(new InvalidRequestException({ message: 'A previous rotation isn’t complete.', $metadata: {} }));
     secretsManager
       .on(GetSecretValueCommand)
@@ -119,5 +120,17 @@ describe('rotate-secret Lambda (Secrets Manager rotation protocol, SDK contract)
     // Assess
     expect(secretsManager.commandCalls(RotateSecretCommand)[0]?.args[0].input).toEqual({ SecretId: SECRET, RotateImmediately: true });
     expect(secretsManager.commandCalls(GetSecretValueCommand).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('"rotate now" refuses a secret without rotation configured, instead of waiting in vain', async () => {
+    secretsManager.on(DescribeSecretCommand).resolves({ Name: SECRET, RotationEnabled: false });
+    await expect(requestRotation(SECRET, { client: new SecretsManagerClient({}), pollMs: 1, waitMs: 100 })).rejects.toThrow(/Rotation is not enabled/);
+    expect(secretsManager.commandCalls(RotateSecretCommand)).toHaveLength(0);
+  });
+
+  it('records the steps under the secret name when Secrets Manager passes an ARN', async () => {
+    const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SECRET}-AbC123`;
+    expect(secretNameOf(arn)).toBe(SECRET);
+    expect(secretNameOf(SECRET)).toBe(SECRET);
   });
 });

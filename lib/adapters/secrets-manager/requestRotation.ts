@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, InvalidRequestException, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetSecretValueCommand, InvalidRequestException, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RotationError } from '../../credentials/RotationError.js';
 
 export interface RequestRotationOptions {
   readonly client?: SecretsManagerClient;
@@ -14,6 +15,10 @@ export interface RequestRotationOptions {
  */
 export async function requestRotation(secretId: string, options: RequestRotationOptions = {}): Promise<void> {
   const client = options.client ?? new SecretsManagerClient({});
+  const described = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  if (!described.RotationEnabled) {
+    throw new RotationError(`Rotation is not enabled for ${secretId}: give its connector "rotation": {"intervalHours": N} and deploy`);
+  }
   const before = (await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }))).VersionId;
   try {
     await client.send(new RotateSecretCommand({ SecretId: secretId, RotateImmediately: true }));
