@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Browser tests need Chromium: `npm run test:e2e` (test/e2e/vitest.config.ts), not `npm test`.
+    exclude: [...configDefaults.exclude, 'test/e2e/**'],
     // Integration tests start an embedded DynamoDB per file; two cores is the norm on CI.
     pool: 'forks',
     testTimeout: 20_000,

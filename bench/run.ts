@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { spawnLocalPerimeter } from '../local/spawnLocalPerimeter.js';
 import { type FanoutFigures, runFanoutBench } from './fanoutBench.js';
+import { type LedgerFigures, runLedgerBench } from './ledgerBench.js';
 
 // `npm run bench`: SCIM requests per second and latency on the local server (its own process, on
 // the embedded DynamoDB engine), against a minimal node:http server returning a fixed SCIM body as
@@ -85,6 +86,25 @@ async function main(): Promise<void> {
   print(rows);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   printFanout([await runFanoutBench(1), await runFanoutBench(10)]);
+  printLedger(await runLedgerBench());
+}
+
+function printLedger(f: LedgerFigures): void {
+  const lines = [
+    '',
+    `Ledger: ${f.events.toLocaleString('en')} events in the embedded engine (loaded in ${f.loadSeconds} s), 100 per person; each query run twice, the second timed`,
+    '',
+    '| question | ms |',
+    '|---|---:|',
+    `| a person's history, newest 100 | ${f.personHistoryFirstPageMs} |`,
+    `| a person's whole history (100 events) | ${f.personHistoryAllMs} |`,
+    `| a person's access as of a time (replayed) | ${f.personAsOfMs} |`,
+    `| an entitlement's history, first 100 | ${f.entitlementHistoryMs} |`,
+    `| a time range, first 100 | ${f.timeRangePageMs} |`,
+    '',
+    `Verification: ${f.verifiedEvents.toLocaleString('en')} events re-hashed and re-linked at ${f.verifyEventsPerSecond.toLocaleString('en')} events/s (read from the store, chain by chain).`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printFanout(figures: FanoutFigures[]): void {

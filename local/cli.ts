@@ -16,14 +16,14 @@ import { TOKEN_SECRETS, type TokenRole } from './resolveLocalTokens.js';
 const USAGE = `Usage: npm run perimeter -- <command>
 
 Commands:
-  token new --label <name> [--admin] [--local] [--not-after <ISO time>]
-      Generates a bearer token for an IdP (e.g. --label okta) or, with --admin, for the admin API,
-      and prints it once. With --local it is added to the local secret store; otherwise the entry to
+  token new --label <name> [--admin | --auditor] [--local] [--not-after <ISO time>]
+      Generates a bearer token for an IdP (e.g. --label okta), or with --admin for the admin API, or
+      with --auditor a read-only token for the audit API and console, and prints it once. With --local it is added to the local secret store; otherwise the entry to
       add to the token secret in AWS Secrets Manager ({"tokens":[...]}) is printed. Only its SHA-256
       is ever stored.
-  token list [--admin]
+  token list [--admin | --auditor]
       Lists the local tokens: labels and end of validity, never hashes.
-  token retire --label <name> [--admin] [--at <ISO time>]
+  token retire --label <name> [--admin | --auditor] [--at <ISO time>]
       Ends a local token's validity now or at --at (the overlap window of a rotation).
 
   secrets put <name> (--from-file <path> | --from-stdin)
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
 async function tokenNew(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { label: { type: 'string' }, 'not-after': { type: 'string' }, admin: { type: 'boolean' }, local: { type: 'boolean' } },
+    options: { label: { type: 'string' }, 'not-after': { type: 'string' }, admin: { type: 'boolean' }, auditor: { type: 'boolean' }, local: { type: 'boolean' } },
     strict: true,
   });
   if (!values.label || !/^[\w.-]{1,64}$/.test(values.label)) {
@@ -72,7 +72,7 @@ async function tokenNew(args: string[]): Promise<number> {
     process.stderr.write('--not-after must be an ISO 8601 time\n');
     return 2;
   }
-  const role = values.admin ? 'admin' : 'scim';
+  const role = roleOf(values);
   const token = `prm_${role}_${randomBytes(24).toString('base64url')}`;
   const entry = { label: values.label, sha256: hashToken(token), ...(notAfter ? { notAfter } : {}) };
   if (values.local) {
@@ -88,24 +88,29 @@ async function tokenNew(args: string[]): Promise<number> {
 }
 
 async function tokenList(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { admin: { type: 'boolean' } }, strict: true });
-  const { tokens } = await localTokens(values.admin ? 'admin' : 'scim');
+  const { values } = parseArgs({ args, options: { admin: { type: 'boolean' }, auditor: { type: 'boolean' } }, strict: true });
+  const { tokens } = await localTokens(roleOf(values));
   for (const token of tokens) process.stdout.write(`${token.label}\t${token.notAfter ? `valid until ${token.notAfter}` : 'valid'}\n`);
   return 0;
 }
 
 async function tokenRetire(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { label: { type: 'string' }, admin: { type: 'boolean' }, at: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { label: { type: 'string' }, admin: { type: 'boolean' }, auditor: { type: 'boolean' }, at: { type: 'string' } }, strict: true });
   const at = values.at ?? new Date().toISOString();
   if (!values.label) throw new UsageError('token retire needs --label <name>');
   if (Number.isNaN(Date.parse(at))) throw new UsageError('--at must be an ISO 8601 time');
-  const role = values.admin ? 'admin' : 'scim';
+  const role = roleOf(values);
   const { store, secretName, tokens } = await localTokens(role);
   if (!tokens.some((token) => token.label === values.label)) throw new UsageError(`No ${role} token is labelled "${values.label}"`);
   const next = tokens.map((token) => (token.label === values.label ? { ...token, notAfter: new Date(at).toISOString() } : token));
   await store.putSecretValue(secretName, JSON.stringify({ tokens: next }));
   process.stdout.write(`${values.label}: valid until ${new Date(at).toISOString()}\n`);
   return 0;
+}
+
+function roleOf(values: { admin?: boolean | undefined; auditor?: boolean | undefined }): TokenRole {
+  if (values.admin && values.auditor) throw new UsageError('--admin and --auditor are exclusive');
+  return values.admin ? 'admin' : values.auditor ? 'auditor' : 'scim';
 }
 
 async function localTokens(role: TokenRole): Promise<{ store: LocalSecretStore; secretName: string; tokens: HashedToken[] }> {

@@ -4,7 +4,7 @@ import { hashToken } from '../lib/auth/hashToken.js';
 import { parseTokenSecret } from '../lib/auth/parseTokenSecret.js';
 import type { SecretStore } from '../lib/ports/SecretStore.js';
 
-export type TokenRole = 'scim' | 'admin';
+export type TokenRole = 'scim' | 'admin' | 'auditor';
 
 export interface ResolvedToken {
   /** The secret holding this API's token hashes (the verifier reads it). */
@@ -18,6 +18,8 @@ export interface ResolvedToken {
 export const TOKEN_SECRETS: Readonly<Record<TokenRole, string>> = {
   scim: 'perimeter/scim-tokens',
   admin: 'perimeter/admin-tokens',
+  // Read-only tokens for auditors (the audit API and console); none until `token new --auditor`.
+  auditor: 'perimeter/auditor-tokens',
 };
 
 /**
@@ -29,8 +31,8 @@ export const TOKEN_SECRETS: Readonly<Record<TokenRole, string>> = {
 export async function resolveLocalTokens(
   secrets: SecretStore,
   fromEnvironment: Partial<Record<TokenRole, string>>,
-): Promise<Record<TokenRole, ResolvedToken>> {
-  const result = {} as Record<TokenRole, ResolvedToken>;
+): Promise<Record<'scim' | 'admin', ResolvedToken>> {
+  const result = {} as Record<'scim' | 'admin', ResolvedToken>;
   for (const role of ['scim', 'admin'] as const) {
     const secretName = TOKEN_SECRETS[role];
     const stored = await secrets.getSecretValue(secretName);

@@ -7,6 +7,8 @@ import { connectorRegistry } from '../connectors/registry.js';
 import type { ConnectorContext } from '../connectors/ConnectorContext.js';
 import type { ConnectorDefinition } from '../connectors/ConnectorDefinition.js';
 import { createAdminHandler } from '../functions/admin-api/createAdminHandler.js';
+import { createAuditHandler } from '../functions/audit-api/createAuditHandler.js';
+import { createConsoleHandler } from '../functions/console/createConsoleHandler.js';
 import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHandler.js';
 import { createHrWebhookHandler } from '../functions/hr-webhook/createHrWebhookHandler.js';
 import { createScheduledJobHandler } from '../functions/scheduled-job/createScheduledJobHandler.js';
@@ -17,6 +19,7 @@ import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
 import { createDocumentClient } from '../lib/adapters/dynamodb/createDocumentClient.js';
 import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
 import { accessTable, directoryTable, ledgerTable, operationsTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
+import { AnyTokenVerifier } from '../lib/auth/AnyTokenVerifier.js';
 import { SecretStoreTokenVerifier } from '../lib/auth/SecretStoreTokenVerifier.js';
 import { loadPerimeterConfig } from '../lib/config/loadPerimeterConfig.js';
 import { hrWebhookSources } from '../lib/webhooks/hrWebhookSources.js';
@@ -26,7 +29,7 @@ import type { ScheduledJob } from '../lib/ports/Scheduler.js';
 import type { SecretStore } from '../lib/ports/SecretStore.js';
 import { buildEngine, type Engine } from '../lib/wiring/buildEngine.js';
 import { createLocalServer, type LambdaHttpHandler } from './createLocalServer.js';
-import { type ResolvedToken, resolveLocalTokens } from './resolveLocalTokens.js';
+import { type ResolvedToken, resolveLocalTokens, TOKEN_SECRETS } from './resolveLocalTokens.js';
 import { startEmbeddedDynamo } from './startEmbeddedDynamo.js';
 
 export interface LocalOptions {
@@ -164,15 +167,21 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     applier: services.hr,
     logger: options.logger,
   });
-  const adminHandler = createAdminHandler({
+  const adminTokens = new SecretStoreTokenVerifier({ secrets: services.secrets, secretName: tokens.admin.secretName, cacheTtlMs: 5_000 });
+  const auditorTokens = new SecretStoreTokenVerifier({ secrets: services.secrets, secretName: TOKEN_SECRETS.auditor, cacheTtlMs: 5_000 });
+  const adminHandler = createAdminHandler({ engine: services, tokens: adminTokens, logger: options.logger });
+  const auditHandler = createAuditHandler({
     engine: services,
-    tokens: new SecretStoreTokenVerifier({ secrets: services.secrets, secretName: tokens.admin.secretName, cacheTtlMs: 5_000 }),
+    audit: services.ledgerStore,
+    tokens: new AnyTokenVerifier([auditorTokens, adminTokens]),
     logger: options.logger,
   });
   const server = createLocalServer(
     [
       { prefix: '/scim/v2', name: 'scim', handler: scimHandler as LambdaHttpHandler },
       { prefix: '/admin', name: 'admin', handler: adminHandler as LambdaHttpHandler },
+      { prefix: '/audit', name: 'audit', handler: auditHandler as LambdaHttpHandler },
+      { prefix: '/console', name: 'console', handler: createConsoleHandler() },
       { prefix: '/hooks/hr', name: 'hr-webhook', handler: hrHandler as LambdaHttpHandler },
     ],
     options.logger,

@@ -5,6 +5,7 @@ import { OutboxRelay } from '../directory/OutboxRelay.js';
 import { Ledger } from '../ledger/Ledger.js';
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
+import type { AuditStore } from '../ports/AuditStore.js';
 import type { LedgerStore } from '../ports/LedgerStore.js';
 import { ScimGroups } from '../scim/ScimGroups.js';
 import { ScimUsers } from '../scim/ScimUsers.js';
@@ -20,7 +21,7 @@ export interface ScimWiring {
   readonly relay: OutboxRelay;
   readonly ledger: Ledger;
   readonly directoryStore: DirectoryStore;
-  readonly ledgerStore: LedgerStore;
+  readonly ledgerStore: LedgerStore & AuditStore;
 }
 
 /** The composition root for the directory and ledger on DynamoDB, shared by Lambda and local mode. */

@@ -1,17 +1,24 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEvent } from '../../ledger/LedgerEvent.js';
 import { LedgerError } from '../../ledger/LedgerError.js';
+import type { AuditStore, EventFilter, EventPage } from '../../ports/AuditStore.js';
 import type { LedgerStore } from '../../ports/LedgerStore.js';
+import { InvalidCursorError } from '../../audit/InvalidCursorError.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { toLedgerItem } from './toLedgerItem.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { queryAll } from './queryAll.js';
 
 const PAGE = 25;
+const DAY_MS = 86_400_000;
+const DEFAULT_RANGE_DAYS = 30;
+const MAX_RANGE_DAYS = 3_660;
 
 /**
  * Ledger events keyed by (chain, seq). The event itself is stored as its exact JSON in `event`, so
  * verification re-hashes the bytes that were hashed; the other attributes exist to be queried.
  */
-export class DynamoLedgerStore implements LedgerStore {
+export class DynamoLedgerStore implements LedgerStore, AuditStore {
   public constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -47,25 +54,11 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   public async insert(event: LedgerEvent): Promise<boolean> {
-    const day = event.recordedAt.slice(0, 10);
-    const timeKey = `${event.recordedAt}#${event.chain}#${String(event.seq).padStart(12, '0')}`;
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            chain: event.chain,
-            seq: event.seq,
-            eventId: event.eventId,
-            type: event.type,
-            personId: event.personId,
-            recordedAt: event.recordedAt,
-            dayKey: `DAY#${day}`,
-            timeKey,
-            ...(event.app ? { appKey: `APP#${event.app}` } : {}),
-            ...(event.personId ? { personKey: `PERSON#${event.personId}` } : {}),
-            event: JSON.stringify(event),
-          },
+          Item: toLedgerItem(event),
           ConditionExpression: 'attribute_not_exists(chain)',
         }),
       );
@@ -103,4 +96,134 @@ export class DynamoLedgerStore implements LedgerStore {
       throw new LedgerError(`Failed to read chain ${chain}`, { cause: error });
     }
   }
+
+  public byPerson(personId: string, filter: EventFilter): Promise<EventPage> {
+    return this.indexPage('byPerson', 'personKey', `PERSON#${personId}`, filter);
+  }
+
+  public byApp(app: string, filter: EventFilter): Promise<EventPage> {
+    return this.indexPage('byApp', 'appKey', `APP#${app}`, filter);
+  }
+
+  public byEntitlement(app: string, entitlement: string, filter: EventFilter): Promise<EventPage> {
+    return this.indexPage('byEntitlement', 'entitlementKey', `ENT#${app}#${entitlement}`, filter);
+  }
+
+  /** Walks the day partitions of the byTime index; the cursor remembers the day and the key. */
+  public async byTime(filter: EventFilter): Promise<EventPage> {
+    const to = filter.to ?? new Date().toISOString();
+    const from = filter.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_DAYS * DAY_MS).toISOString();
+    const days = daysBetween(from, to);
+    if (filter.descending) days.reverse();
+    const position = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    let dayIndex = position?.day ?? 0;
+    let startKey = position?.key && days[dayIndex] ? startKeyFor(filter.cursor ?? '', 'dayKey', `DAY#${days[dayIndex]}`) : undefined;
+    const events: LedgerEvent[] = [];
+    while (dayIndex < days.length && events.length < filter.limit) {
+      const page = await this.run('read events by time', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'byTime',
+            KeyConditionExpression: 'dayKey = :day AND timeKey BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':day': `DAY#${days[dayIndex]}`, ':from': from, ':to': `${to}~` },
+            ScanIndexForward: !filter.descending,
+            Limit: filter.limit - events.length,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      events.push(...(page.Items ?? []).map((item) => JSON.parse(String(item.event)) as LedgerEvent));
+      startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+      if (!startKey) dayIndex++;
+    }
+    const more = dayIndex < days.length;
+    return { events, ...(more ? { nextCursor: encodeCursor({ day: dayIndex, ...(startKey ? { key: startKey } : {}) }) } : {}) };
+  }
+
+  public async *chains(): AsyncIterable<string> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.run('list chains', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'byChainStart',
+            KeyConditionExpression: 'chainStartKey = :chains',
+            ExpressionAttributeValues: { ':chains': 'CHAINS' },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) yield String(item.chain);
+      startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (startKey);
+  }
+
+  public async *chainEvents(chain: string): AsyncIterable<LedgerEvent> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.run(`read chain ${chain}`, () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'chain = :chain',
+            ExpressionAttributeValues: { ':chain': chain },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) yield JSON.parse(String(item.event)) as LedgerEvent;
+      startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (startKey);
+  }
+
+  private async indexPage(indexName: string, keyName: string, key: string, filter: EventFilter): Promise<EventPage> {
+    const range = filter.from || filter.to;
+    const exclusiveStartKey = filter.cursor ? startKeyFor(filter.cursor, keyName, key) : undefined;
+    const page = await this.run(`read ${indexName}`, () =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: `${keyName} = :key${range ? ' AND timeKey BETWEEN :from AND :to' : ''}`,
+          ExpressionAttributeValues: {
+            ':key': key,
+            ...(range ? { ':from': filter.from ?? '0000', ':to': `${filter.to ?? '9999'}~` } : {}),
+          },
+          ScanIndexForward: !filter.descending,
+          Limit: filter.limit,
+          ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+        }),
+      ),
+    );
+    const events = (page.Items ?? []).map((item) => JSON.parse(String(item.event)) as LedgerEvent);
+    return { events, ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor({ key: page.LastEvaluatedKey }) } : {}) };
+  }
+
+  private async run<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new LedgerError(`Failed to ${what}`, { cause: error });
+    }
+  }
+}
+
+/** The UTC days (YYYY-MM-DD) a range touches, bounded so a silly range cannot loop for ever. */
+function daysBetween(from: string, to: string): string[] {
+  const start = Date.parse(from.slice(0, 10));
+  const end = Date.parse(to.slice(0, 10));
+  if (Number.isNaN(start) || Number.isNaN(end) || end < start) return [];
+  const days: string[] = [];
+  for (let t = start; t <= end && days.length < MAX_RANGE_DAYS; t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/** The cursor's start key, if it belongs to this very query (else the client tampered with it). */
+function startKeyFor(cursor: string, keyName: string, key: string): Record<string, unknown> {
+  const start = decodeCursor(cursor).key;
+  if (!start || start[keyName] !== key) throw new InvalidCursorError('The cursor belongs to a different query');
+  return start;
 }

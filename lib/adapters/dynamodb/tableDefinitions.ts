@@ -54,6 +54,10 @@ export const ledgerTable: TableDefinition = {
     { indexName: 'byApp', partitionKey: s('appKey'), sortKey: s('timeKey') },
     // A person's history across their chains (lifecycle events, and each app's step outcomes).
     { indexName: 'byPerson', partitionKey: s('personKey'), sortKey: s('timeKey') },
+    // An entitlement's history: who was granted or lost it, when (ENT#<app>#<entitlement>).
+    { indexName: 'byEntitlement', partitionKey: s('entitlementKey'), sortKey: s('timeKey') },
+    // Sparse: the first event of every chain, so verification lists chains without a scan.
+    { indexName: 'byChainStart', partitionKey: s('chainStartKey'), sortKey: s('chain') },
   ],
 };
 

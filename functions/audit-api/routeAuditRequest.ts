@@ -1,0 +1,157 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { InvalidCursorError } from '../../lib/audit/InvalidCursorError.js';
+import { reconstructAccess } from '../../lib/audit/reconstructAccess.js';
+import { HttpError } from '../../lib/http/HttpError.js';
+import { jsonResponse } from '../../lib/http/jsonResponse.js';
+import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
+import type { AuditStore, EventFilter, EventPage } from '../../lib/ports/AuditStore.js';
+import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
+import type { Engine } from '../../lib/wiring/buildEngine.js';
+import { exportEvents } from './exportEvents.js';
+import { verifyAll } from './verifyAll.js';
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+export interface AuditDependencies {
+  readonly engine: Engine;
+  readonly audit: AuditStore;
+}
+
+const AUDIT_ROOT = '/audit';
+/** Replaying a history for an "as of" answer reads at most this many events. */
+const MAX_REPLAY = 100_000;
+
+const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time').transform((value) => new Date(value).toISOString());
+const pageQuery = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(4096).optional(),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    outcome: z.string().max(200).optional(),
+    type: z.string().max(200).optional(),
+  })
+  .strict();
+
+/**
+ * The auditor's read-only API: histories by person, app, entitlement and time; access as of any
+ * time; the current access matrix; failures and dead letters; exports; chain verification. Every
+ * list is served by an index and paginated with an opaque cursor.
+ */
+export async function routeAuditRequest(event: APIGatewayProxyEventV2, deps: AuditDependencies): Promise<Result> {
+  if (event.requestContext.http.method.toUpperCase() !== 'GET') throw new HttpError(405, 'The audit API is read-only', { allow: 'GET' });
+  const path = event.rawPath.slice(event.rawPath.indexOf(AUDIT_ROOT) + AUDIT_ROOT.length);
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const query = Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
+  const { engine, audit } = deps;
+  const [first, id, second, entitlement, third] = segments;
+  try {
+    if (first === 'persons' && id === undefined) return jsonResponse(200, { persons: await searchPersons(engine, query.query ?? '') });
+    if (first === 'persons' && id !== undefined && second === undefined) return jsonResponse(200, await personSummary(engine, id));
+    if (first === 'persons' && id !== undefined && second === 'events') return jsonResponse(200, await page(query, (f) => audit.byPerson(id, f)));
+    if (first === 'persons' && id !== undefined && second === 'access') {
+      const asOf = asOfTime(query.asOf);
+      const events = await replay((f) => audit.byPerson(id, f), asOf);
+      return jsonResponse(200, { personId: id, asOf, apps: [...reconstructAccess(events).values()] });
+    }
+    if (first === 'apps' && id === undefined) return jsonResponse(200, { apps: engine.connectors.ids() });
+    if (first === 'apps' && id !== undefined && second === 'events') return jsonResponse(200, await page(query, (f) => audit.byApp(id, f)));
+    if (first === 'apps' && id !== undefined && second === 'entitlements' && entitlement !== undefined && third === 'events') {
+      return jsonResponse(200, await page(query, (f) => audit.byEntitlement(id, entitlement, f)));
+    }
+    if (first === 'apps' && id !== undefined && second === 'access') return jsonResponse(200, await appAccess(engine, audit, id, query.asOf));
+    if (first === 'events' && id === undefined) return jsonResponse(200, await page(query, (f) => audit.byTime(f), filterOf(query)));
+    if (first === 'matrix' && id === undefined) return jsonResponse(200, await matrix(engine));
+    if (first === 'dead-letters' && id === undefined) {
+      const { limit, cursor } = pageQuery.parse(query);
+      return jsonResponse(200, await engine.steps.listDeadLetters(limit, cursor));
+    }
+    if (first === 'export' && id === undefined) return exportEvents(audit, query);
+    if (first === 'verify' && id === undefined) return jsonResponse(200, await verifyAll(audit));
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw new HttpError(400, error.message);
+    throw error;
+  }
+  throw new HttpError(404, `No audit endpoint ${event.rawPath}`);
+}
+
+async function page(query: Record<string, string>, read: (filter: EventFilter) => Promise<EventPage>, keep?: (event: LedgerEvent) => boolean): Promise<EventPage> {
+  const { from, to, limit, cursor, order } = pageQuery.parse(query);
+  const result = await read({ limit, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(cursor ? { cursor } : {}), descending: order === 'desc' });
+  return keep ? { ...result, events: result.events.filter(keep) } : result;
+}
+
+/** Optional narrowing of time-range listings, e.g. `outcome=failed,dead-lettered` for the failures view. */
+function filterOf(query: Record<string, string>): ((event: LedgerEvent) => boolean) | undefined {
+  const outcomes = query.outcome?.split(',').filter(Boolean);
+  const types = query.type?.split(',').filter(Boolean);
+  if (!outcomes?.length && !types?.length) return undefined;
+  return (event) =>
+    (!outcomes?.length || outcomes.includes(event.outcome)) && (!types?.length || types.some((type) => event.type === type || event.type.startsWith(`${type}.`)));
+}
+
+function asOfTime(value: string | undefined): string {
+  return value === undefined ? new Date().toISOString() : isoTime.parse(value);
+}
+
+/** Every event of a history up to `asOf`, in record order, for replay. */
+async function replay(read: (filter: EventFilter) => Promise<EventPage>, asOf: string): Promise<LedgerEvent[]> {
+  const events: LedgerEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const result = await read({ to: asOf, limit: 1000, ...(cursor ? { cursor } : {}) });
+    events.push(...result.events);
+    cursor = result.nextCursor;
+    if (events.length > MAX_REPLAY) throw new HttpError(413, `More than ${MAX_REPLAY} events to replay; narrow the question`);
+  } while (cursor);
+  return events;
+}
+
+async function appAccess(engine: Engine, audit: AuditStore, app: string, asOfValue: string | undefined): Promise<unknown> {
+  if (asOfValue === undefined) {
+    const people = await engine.access.listActualByApp(app);
+    return { app, asOf: new Date().toISOString(), people: people.map(({ personId, status, entitlements, accountId }) => ({ personId, status, entitlements, accountId })) };
+  }
+  const asOf = asOfTime(asOfValue);
+  const byPerson = new Map<string, LedgerEvent[]>();
+  for (const event of await replay((f) => audit.byApp(app, f), asOf)) {
+    if (!event.personId) continue;
+    byPerson.set(event.personId, [...(byPerson.get(event.personId) ?? []), event]);
+  }
+  const people = [...byPerson].map(([personId, events]) => ({ personId, ...reconstructAccess(events).get(app) })).filter((p) => p.status !== undefined);
+  return { app, asOf, people };
+}
+
+async function searchPersons(engine: Engine, text: string): Promise<unknown[]> {
+  const needle = text.trim().toLowerCase();
+  const users = await engine.directoryStore.listUsers();
+  return users
+    .map(toPersonSnapshot)
+    .filter((p) => !needle || [p.userName, p.displayName, p.email, p.id].some((v) => v?.toLowerCase().includes(needle)))
+    .slice(0, 50)
+    .map((p) => ({ id: p.id, userName: p.userName, displayName: p.displayName, active: p.active, department: p.department }));
+}
+
+async function personSummary(engine: Engine, id: string): Promise<unknown> {
+  const user = await engine.directoryStore.getUser(id);
+  const [actual, planned] = await Promise.all([engine.access.listActual(id), engine.access.getPlanned(id)]);
+  if (!user && actual.length === 0) throw new HttpError(404, `No person ${id}`);
+  return { person: user ? toPersonSnapshot(user) : { id, deleted: true }, access: actual, locked: planned?.locked ?? false };
+}
+
+async function matrix(engine: Engine): Promise<unknown> {
+  const apps = engine.connectors.ids();
+  const rows = new Map<string, Record<string, { status: string; entitlements: readonly string[] }>>();
+  for (const app of apps) {
+    for (const access of await engine.access.listActualByApp(app)) {
+      const row = rows.get(access.personId) ?? {};
+      row[app] = { status: access.status, entitlements: access.entitlements };
+      rows.set(access.personId, row);
+    }
+  }
+  const people = await engine.directoryStore.getUsers([...rows.keys()]);
+  const names = new Map(people.map((user) => [user.id, user.userName]));
+  return { apps, people: [...rows].map(([personId, access]) => ({ personId, userName: names.get(personId), access })) };
+}
