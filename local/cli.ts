@@ -11,6 +11,7 @@ import type { SecretDescription } from '../lib/ports/SecretStore.js';
 import { VERSION_STAGES } from '../lib/secrets/isVersionStage.js';
 import { MAX_SECRET_BYTES } from '../lib/secrets/normalisePutOptions.js';
 import { TOKEN_SECRETS, type TokenRole } from './resolveLocalTokens.js';
+import { AuditCommandError, runAuditCommand } from './runAuditCommand.js';
 
 // `npm run perimeter -- <command>`: operator tasks that need no running server.
 const USAGE = `Usage: npm run perimeter -- <command>
@@ -33,6 +34,16 @@ Commands:
       would keep it. One trailing newline is dropped. The value is never printed.
   secrets list
       Lists the local secrets with their stages and dates, never their values.
+  audit events [--person <id> | --app <id> [--entitlement <e>]] [--from <time>] [--to <time>]
+      Events as JSON Lines, all pages (time range when no person or app is given).
+  audit access (--person <id> | --app <id>) [--as-of <time>]
+      Access now, or as it was at a time, reconstructed from the ledger.
+  audit export --format jsonl|csv|ocsf [--person <id> | --app <id>] [--from] [--to] > file
+  audit verify           Re-hashes every chain; exit status 3 and the first broken link if any.
+  audit matrix           People by apps, as they are now.
+      Against a running Perimeter: --url (default http://127.0.0.1:$PORT) and PERIMETER_AUDIT_TOKEN
+      (an auditor or admin token; never on the command line).
+
   secrets describe <name>
       Shows one secret's versions, stages and dates as JSON, never its value.
 
@@ -47,6 +58,7 @@ class UsageError extends Error {
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
+  if (group === 'audit') return runAuditCommand([command ?? '', ...rest], process.env, (chunk) => process.stdout.write(chunk));
   if (group === 'token' && command === 'new') return tokenNew(rest);
   if (group === 'token' && command === 'list') return tokenList(rest);
   if (group === 'token' && command === 'retire') return tokenRetire(rest);
@@ -234,6 +246,6 @@ main(process.argv.slice(2)).then(
     // not to; so the message is safe to show, but nothing more (a cause may quote an argument).
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.exitCode = error instanceof UsageError || error instanceof AuditCommandError ? 2 : 1;
   },
 );

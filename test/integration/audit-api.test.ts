@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../lib/auth/hashToken.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { TOKEN_SECRETS } from '../../local/resolveLocalTokens.js';
+import { runAuditCommand } from '../../local/runAuditCommand.js';
 import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
@@ -147,5 +148,32 @@ describe('audit API', () => {
     const badFormat = await audit('/export?format=xml');
     expect([adminWithAuditor.status, auditWithScim.status, post.status]).toEqual([401, 401, 405]);
     expect([badCursor.status, foreignCursor.status, badTime.status, badFormat.status]).toEqual([400, 400, 400, 400]);
+  });
+
+  it('answers the same questions from the CLI (perimeter audit ...), paging to the end', async () => {
+    // Prepare
+    const env = { PERIMETER_AUDIT_TOKEN: AUDITOR_TOKEN, PERIMETER_URL: perimeter.url };
+    const run = async (...args: string[]): Promise<{ code: number; out: string }> => {
+      let out = '';
+      const code = await runAuditCommand(args, env, (chunk) => {
+        out += chunk;
+      });
+      return { code, out };
+    };
+
+    // Act
+    const events = await run('events', '--person', leaverId, '--limit', '3');
+    const asOf = await run('access', '--person', leaverId, '--as-of', beforeTermination);
+    const csv = await run('export', '--format', 'csv', '--app', 'code');
+    const verify = await run('verify');
+    const noToken = await runAuditCommand(['verify'], { PERIMETER_URL: perimeter.url }, () => undefined).catch((error: Error) => error);
+
+    // Assess
+    const lines = events.out.trim().split('\n').map((line) => JSON.parse(line) as { personId: string });
+    expect(lines.length).toBe((await audit(`/persons/${leaverId}/events?limit=1000`)).body.events.length);
+    expect(JSON.parse(asOf.out).apps.find((a: { app: string }) => a.app === 'code').status).toBe('active');
+    expect(csv.out.split('\r\n')[0]).toContain('recordedAt');
+    expect(verify.code).toBe(3); // the previous test tampered with a row
+    expect(noToken).toBeInstanceOf(Error);
   });
 });
