@@ -11,7 +11,9 @@ export interface AppendOptions {
   readonly dedupeSince?: string;
 }
 
-const MAX_ATTEMPTS = 20;
+// Each lost race means another writer appended, so progress is guaranteed; the bound only stops a
+// pathological pile-up (hundreds of writers on one chain) from spinning for ever.
+const MAX_ATTEMPTS = 100;
 // Writers on different machines disagree on the time by a little; look back further than asked.
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -38,7 +40,7 @@ export class Ledger {
       const event = this.nextEvent(draft, head);
       if (await this.store.insert(event)) return event;
       // Another writer took the slot; back off a little so we do not collide in lock step.
-      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
     }
     throw new LedgerError(`Chain ${draft.chain} is too contended to append event ${draft.eventId}`);
   }
