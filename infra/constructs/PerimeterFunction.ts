@@ -17,6 +17,16 @@ export interface PerimeterFunctionProps {
    * that hands its own ARN to EventBridge Scheduler). Generated when absent.
    */
   readonly functionName?: string;
+  /**
+   * Folders copied into the bundle after esbuild ran, for files the code reads at run time (the
+   * console's static files): `from` relative to the repository root, `to` relative to the bundle.
+   */
+  readonly bundledDirectories?: readonly BundledDirectory[];
+}
+
+export interface BundledDirectory {
+  readonly from: string;
+  readonly to: string;
 }
 
 /**
@@ -55,7 +65,34 @@ export class PerimeterFunction extends Construct {
         mainFields: ['module', 'main'],
         // CommonJS dependencies call require(); give the ESM bundle one.
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...(props.bundledDirectories !== undefined && props.bundledDirectories.length > 0
+          ? { commandHooks: copyAfterBundling(props.bundledDirectories) }
+          : {}),
       },
     });
   }
+}
+
+/**
+ * Copies folders into the bundle once esbuild wrote it. The commands run in a POSIX shell, locally
+ * (inputDir is the repository root) and in the Docker fallback (/asset-input) alike. The asset's
+ * hash is taken from the output, so a changed file there is a new deployment.
+ */
+function copyAfterBundling(directories: readonly BundledDirectory[]): nodejs.ICommandHooks {
+  for (const { from, to } of directories) {
+    for (const path of [from, to]) {
+      if (path === '' || path.startsWith('/') || path.split('/').includes('..') || /["$`\\]/.test(path)) {
+        throw new Error(`A bundled directory must be a plain relative path, not ${JSON.stringify(path)}`);
+      }
+    }
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      directories.flatMap(({ from, to }) => {
+        const target = `${outputDir}/${to}`;
+        return [`mkdir -p "${target}"`, `cp -R "${inputDir}/${from}/." "${target}"`];
+      }),
+  };
 }

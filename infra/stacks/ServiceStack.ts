@@ -53,6 +53,19 @@ interface EngineDuties {
 const NO_DUTIES: EngineDuties = { plans: false, readsPerimeterSecrets: false, requestsRotation: false, rotatesSecrets: false };
 
 /**
+ * The auditor's web console: static files only (functions/console/static, copied beside the bundle,
+ * where createConsoleHandler looks for them), no engine, no environment, no data access. Exported
+ * so test/infra can bundle it alone.
+ */
+export const CONSOLE_FUNCTION: PerimeterFunctionProps = {
+  entry: 'functions/console/handler.ts',
+  description: 'Perimeter auditor console (static files; the app calls /audit with the auditor\'s token)',
+  environment: {},
+  memorySize: 256,
+  bundledDirectories: [{ from: 'functions/console/static', to: 'static' }],
+};
+
+/**
  * Refuses at synth time a config naming a secret the functions could not read: in AWS they may read
  * only secrets under SECRET_PREFIX, so any other name would fail every call at run time instead.
  */
@@ -82,6 +95,10 @@ export class ServiceStack extends Stack {
   public readonly scimFunction: lambda.IFunction;
   public readonly hrWebhookFunction: lambda.IFunction;
   public readonly adminFunction: lambda.IFunction;
+  /** The read-only audit API: reads the tables and the ledger, writes nothing. */
+  public readonly auditFunction: lambda.IFunction;
+  /** The auditor's console: serves static files, reaches no data. */
+  public readonly consoleFunction: lambda.IFunction;
   public readonly scheduledJobFunction: lambda.IFunction;
   public readonly fanoutWorker: lambda.IFunction;
   public readonly lockoutWorker: lambda.IFunction;
@@ -196,6 +213,23 @@ export class ServiceStack extends Stack {
     stateful.adminTokens.grantRead(admin);
     this.adminFunction = admin;
 
+    // Auditor tokens and admin tokens both open the audit API (functions/audit-api/handler.ts).
+    const audit = this.readOnlyEngineFunction('AuditApi', {
+      entry: 'functions/audit-api/handler.ts',
+      description: 'Perimeter audit API (read-only: events by person, app and time, access as of a time, export, verify)',
+      environment: {
+        ...engineEnvironment,
+        AUDITOR_TOKENS_SECRET_ID: stateful.auditorTokens.secretArn,
+        ADMIN_TOKENS_SECRET_ID: stateful.adminTokens.secretArn,
+      },
+    }).function;
+    stateful.auditorTokens.grantRead(audit);
+    stateful.adminTokens.grantRead(audit);
+    this.auditFunction = audit;
+
+    const consoleFunction = new PerimeterFunction(this, 'Console', CONSOLE_FUNCTION).function;
+    this.consoleFunction = consoleFunction;
+
     const scheduledJob = this.engineFunction('ScheduledJob', { ...NO_DUTIES, plans: true, readsPerimeterSecrets: true, requestsRotation: true }, {
       entry: 'functions/scheduled-job/handler.ts',
       description: 'Perimeter scheduled jobs: due one-time jobs, crash recovery, reconciliation',
@@ -238,7 +272,7 @@ export class ServiceStack extends Stack {
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
     this.api = new apigw.HttpApi(this, 'Api', {
-      description: 'Perimeter: SCIM, HR webhooks, admin and audit APIs',
+      description: 'Perimeter: SCIM, HR webhooks, admin and audit APIs, auditor console',
       createDefaultStage: false,
     });
     const rate = props.rateLimit ?? 50;
@@ -262,13 +296,26 @@ export class ServiceStack extends Stack {
       methods: [apigw.HttpMethod.ANY],
       integration: new HttpLambdaIntegration('AdminIntegration', admin),
     });
+    // Read-only: GET only, so any other method is API Gateway's 404 before a function runs.
+    this.api.addRoutes({
+      path: '/audit/{proxy+}',
+      methods: [apigw.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('AuditIntegration', audit),
+    });
+    const consoleIntegration = new HttpLambdaIntegration('ConsoleIntegration', consoleFunction);
+    this.api.addRoutes({ path: '/console', methods: [apigw.HttpMethod.GET], integration: consoleIntegration });
+    this.api.addRoutes({ path: '/console/{proxy+}', methods: [apigw.HttpMethod.GET], integration: consoleIntegration });
     new CfnOutput(this, 'ScimBaseUrl', {
       description: 'Give this to the IdP as the SCIM base URL (Okta) or tenant URL (Entra ID)',
       value: `${this.api.apiEndpoint}/scim/v2`,
     });
     new CfnOutput(this, 'ApiUrl', {
-      description: 'HR webhooks at <ApiUrl>/hooks/hr/<source>, the admin API at <ApiUrl>/admin/...',
+      description: 'HR webhooks at <ApiUrl>/hooks/hr/<source>, the admin API at <ApiUrl>/admin/..., the audit API at <ApiUrl>/audit/...',
       value: this.api.apiEndpoint,
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'The auditor\'s web console (sign in with an auditor or admin token)',
+      value: `${this.api.apiEndpoint}/console`,
     });
   }
 
@@ -319,6 +366,25 @@ export class ServiceStack extends Stack {
       stateful.jobs.grants.deleteSchedules(fn);
       this.schedulerRole.grantPassRole(fn.grantPrincipal);
     }
+    return perimeterFunction;
+  }
+
+  /**
+   * An engine function that only reads: the engine's environment (it builds the same engine), but
+   * read grants on the directory, access and operations tables, only GetItem and Query on the
+   * ledger, decrypt (never encrypt) with the data key, and the config parameter. No queue, no
+   * scheduler, no connector secrets.
+   */
+  private readOnlyEngineFunction(id: string, props: PerimeterFunctionProps): PerimeterFunction {
+    const { stateful } = this;
+    const perimeterFunction = new PerimeterFunction(this, id, props);
+    const fn = perimeterFunction.function;
+    stateful.directory.grantReadData(fn);
+    stateful.access.grantReadData(fn);
+    stateful.operations.grantReadData(fn);
+    stateful.ledger.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
+    stateful.key.grantDecrypt(fn);
+    stateful.configParameter.grantRead(fn);
     return perimeterFunction;
   }
 

@@ -39,6 +39,8 @@ export class StatefulStack extends Stack {
   public readonly engineConfigOrigin: string;
   public readonly scimTokens: secretsmanager.Secret;
   public readonly adminTokens: secretsmanager.Secret;
+  /** Read-only tokens: the audit API (and so the console) accepts these and admin tokens. */
+  public readonly auditorTokens: secretsmanager.Secret;
   public readonly jobs: scheduler.ScheduleGroup;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
@@ -71,6 +73,7 @@ export class StatefulStack extends Stack {
     // functions may read, so only the function each one is granted to can read it.
     this.scimTokens = this.tokenSecret('ScimTokens', 'Perimeter: SHA-256 hashes of the bearer tokens the SCIM API accepts');
     this.adminTokens = this.tokenSecret('AdminTokens', 'Perimeter: SHA-256 hashes of the bearer tokens the admin and audit APIs accept');
+    this.auditorTokens = this.tokenSecret('AuditorTokens', 'Perimeter: SHA-256 hashes of the read-only bearer tokens the audit API accepts');
     new CfnOutput(this, 'ScimTokensSecretArn', {
       description: 'Put the SHA-256 hashes of SCIM bearer tokens here (npm run perimeter -- token new)',
       value: this.scimTokens.secretArn,
@@ -78,6 +81,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'AdminTokensSecretArn', {
       description: 'Put the SHA-256 hashes of admin API bearer tokens here (npm run perimeter -- token new)',
       value: this.adminTokens.secretArn,
+    });
+    new CfnOutput(this, 'AuditorTokensSecretArn', {
+      description: 'Put the SHA-256 hashes of auditor bearer tokens here (read-only: audit API and console; npm run perimeter -- token new --auditor)',
+      value: this.auditorTokens.secretArn,
     });
 
     // One-time jobs (a termination dated for someone's last day, a deletion after the grace period)

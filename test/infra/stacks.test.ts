@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRotateSecretHandler } from '../../functions/rotate-secret/createRotateSecretHandler.js';
@@ -15,7 +16,8 @@ import type { CredentialRotation } from '../../lib/credentials/CredentialRotatio
 import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
 import { rotationScheduleExpression } from '../../infra/constructs/CredentialRotationSchedules.js';
 import type { EngineConfigSource } from '../../infra/constructs/EngineConfigParameter.js';
-import { ServiceStack, type ServiceStackProps } from '../../infra/stacks/ServiceStack.js';
+import { PerimeterFunction } from '../../infra/constructs/PerimeterFunction.js';
+import { CONSOLE_FUNCTION, ServiceStack, type ServiceStackProps } from '../../infra/stacks/ServiceStack.js';
 import { StatefulStack } from '../../infra/stacks/StatefulStack.js';
 
 const cdkContext = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
@@ -59,6 +61,8 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 /** The engine functions, by the construct id the service stack gives them. */
 const ENGINE_FUNCTIONS = ['ScimFunction', 'HrWebhook', 'AdminApi', 'ScheduledJob', 'FanoutWorker', 'LockoutWorker', 'RotateSecret'] as const;
 type EngineFunctionId = (typeof ENGINE_FUNCTIONS)[number];
+/** The auditor's side: the read-only audit API (an engine that only reads) and the console (no engine). */
+type FunctionId = EngineFunctionId | 'AuditApi' | 'Console';
 /** The functions that plan (queue steps, schedule one-time jobs). */
 const PLANNERS: readonly EngineFunctionId[] = ['ScimFunction', 'HrWebhook', 'AdminApi', 'ScheduledJob'];
 const WORKERS: readonly EngineFunctionId[] = ['FanoutWorker', 'LockoutWorker'];
@@ -66,6 +70,17 @@ const WORKERS: readonly EngineFunctionId[] = ['FanoutWorker', 'LockoutWorker'];
 const ROTATION_REQUESTERS: readonly EngineFunctionId[] = ['AdminApi', 'ScheduledJob', 'FanoutWorker', 'LockoutWorker'];
 /** IAM's pattern for every secret under perimeter/ (the name, a dash, Secrets Manager's 6-character suffix). */
 const PERIMETER_SECRETS = ':secret:perimeter/*-??????';
+/** Every DynamoDB action that reads (grantReadData's); anything else on a table changes it. */
+const DYNAMODB_READS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+];
 
 /** Two connectors, one of them rotating its credential every 12 hours. */
 const rotationConfig = {
@@ -80,7 +95,7 @@ function resources(template: Template): Record<string, Resource> {
 }
 
 /** The logical id of a PerimeterFunction's Lambda (construct id + "Function" + hash). */
-function functionLogicalId(template: Template, id: EngineFunctionId): string {
+function functionLogicalId(template: Template, id: FunctionId): string {
   const ids = Object.entries(resources(template))
     .filter(([logicalId, resource]) => resource.Type === 'AWS::Lambda::Function' && new RegExp(`^${id}(Function)?[0-9A-F]{8}$`).test(logicalId))
     .map(([logicalId]) => logicalId);
@@ -88,11 +103,11 @@ function functionLogicalId(template: Template, id: EngineFunctionId): string {
   return ids[0] as string;
 }
 
-function functionOf(template: Template, id: EngineFunctionId): Resource {
+function functionOf(template: Template, id: FunctionId): Resource {
   return resources(template)[functionLogicalId(template, id)] as Resource;
 }
 
-function environmentOf(template: Template, id: EngineFunctionId): Record<string, unknown> {
+function environmentOf(template: Template, id: FunctionId): Record<string, unknown> {
   return (functionOf(template, id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
@@ -105,7 +120,7 @@ function policyStatements(template: Template, roleLogicalId?: string): Statement
 }
 
 /** Every statement of every policy attached to the role a function runs as. */
-function statementsOf(template: Template, id: EngineFunctionId): Statement[] {
+function statementsOf(template: Template, id: FunctionId): Statement[] {
   return policyStatements(template, (functionOf(template, id).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
 }
 
@@ -146,6 +161,7 @@ describe('CDK stacks', () => {
     expect(all.EngineConfig?.Type).toBe('AWS::SSM::Parameter');
     expect(all.ScimTokens?.Type).toBe('AWS::SecretsManager::Secret');
     expect(all.AdminTokens?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(all.AuditorTokens?.Type).toBe('AWS::SecretsManager::Secret');
     expect(all.PerimeterJobs?.Type).toBe('AWS::Scheduler::ScheduleGroup');
   });
 
@@ -178,12 +194,24 @@ describe('CDK stacks', () => {
     stateful.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
   });
 
-  it('retains both token secrets and the schedule group, and outputs the secrets’ ARNs', () => {
-    for (const logicalId of ['ScimTokens', 'AdminTokens', 'PerimeterJobs']) {
+  it('retains the token secrets and the schedule group, and outputs the secrets’ ARNs', () => {
+    for (const logicalId of ['ScimTokens', 'AdminTokens', 'AuditorTokens', 'PerimeterJobs']) {
       expect(resources(stateful)[logicalId]?.DeletionPolicy, logicalId).toBe('Retain');
     }
     stateful.hasOutput('ScimTokensSecretArn', { Value: { Ref: 'ScimTokens' } });
     stateful.hasOutput('AdminTokensSecretArn', { Value: { Ref: 'AdminTokens' } });
+    stateful.hasOutput('AuditorTokensSecretArn', { Value: { Ref: 'AuditorTokens' } });
+  });
+
+  it('starts every token secret with no tokens, and holds hashes only (the value is the empty list)', () => {
+    for (const logicalId of ['ScimTokens', 'AdminTokens', 'AuditorTokens']) {
+      // Act
+      const secret = resources(stateful)[logicalId] as Resource;
+
+      // Assess
+      expect(secret.Properties.SecretString, logicalId).toBe('{"tokens":[]}');
+      expect(secret.Properties.GenerateSecretString, logicalId).toBeUndefined();
+    }
   });
 
   it('runs the SCIM function on Node.js 22, arm64, with tracing, behind /scim/v2', () => {
@@ -200,10 +228,13 @@ describe('CDK stacks', () => {
     });
   });
 
-  it('routes HR webhooks and the admin API to their own functions', () => {
+  it('routes HR webhooks, the admin and audit APIs and the console to their own functions', () => {
     for (const [routeKey, id] of [
       ['POST /hooks/hr/{source}', 'HrWebhook'],
       ['ANY /admin/{proxy+}', 'AdminApi'],
+      ['GET /audit/{proxy+}', 'AuditApi'],
+      ['GET /console', 'Console'],
+      ['GET /console/{proxy+}', 'Console'],
     ] as const) {
       // Act
       const routes = Object.values(service.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
@@ -215,6 +246,11 @@ describe('CDK stacks', () => {
       expect(routes, routeKey).toHaveLength(1);
       expect(JSON.stringify(integration?.Properties.IntegrationUri)).toContain(functionLogicalId(service, id));
     }
+    // The auditor's side is GET only: no other method, nor any other path, reaches either function.
+    const auditorRoutes = Object.values(service.findResources('AWS::ApiGatewayV2::Route'))
+      .map((route) => route.Properties.RouteKey as string)
+      .filter((routeKey) => /\/(audit|console)\b/.test(routeKey));
+    expect(auditorRoutes.sort()).toEqual(['GET /audit/{proxy+}', 'GET /console', 'GET /console/{proxy+}']);
   });
 
   it('gives every engine function the environment functions/shared/readEngineEnvironment.ts reads', () => {
@@ -336,12 +372,91 @@ describe('CDK stacks', () => {
       // Assess
       expect(resourcesText.includes('ScimTokens'), `${id} reads the SCIM token secret`).toBe(id === 'ScimFunction');
       expect(resourcesText.includes('AdminTokens'), `${id} reads the admin token secret`).toBe(id === 'AdminApi');
+      expect(resourcesText.includes('AuditorTokens'), `${id} reads the auditor token secret`).toBe(false);
       expect(resourcesText.includes(PERIMETER_SECRETS), `${id} reads perimeter/*`).toBe(id !== 'ScimFunction');
       const expected = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
       if (ROTATION_REQUESTERS.includes(id)) expected.push('secretsmanager:RotateSecret');
       if (id === 'RotateSecret') expected.push('secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage');
       expect([...new Set(actionsOf(secretStatements))].sort(), id).toEqual(expected.sort());
     }
+  });
+
+  it('deploys the audit API with the engine environment and both token secrets’ ids', () => {
+    // Arrange
+    const variables = environmentOf(service, 'AuditApi');
+    const asStrings = Object.fromEntries(Object.keys(variables).map((name) => [name, `value-of-${name}`]));
+
+    // Act
+    const engineEnvironment = readEngineEnvironment(asStrings);
+
+    // Assess: the same engine as the others (functions/audit-api/handler.ts builds it), and the token secrets.
+    expect(engineEnvironment.tables.ledger).toBe('value-of-LEDGER_TABLE');
+    expect(variables).toMatchObject({ SECRET_PREFIX: 'perimeter/' });
+    expect(JSON.stringify(variables.AUDITOR_TOKENS_SECRET_ID)).toContain('AuditorTokens');
+    expect(JSON.stringify(variables.ADMIN_TOKENS_SECRET_ID)).toContain('AdminTokens');
+    expect('SCIM_TOKENS_SECRET_ID' in variables).toBe(false);
+    expect(functionOf(service, 'AuditApi').Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 29 });
+  });
+
+  it('lets the audit API read the tables and the ledger, and change nothing', () => {
+    // Act
+    const statements = statementsOf(service, 'AuditApi');
+    const actions = actionsOf(statements);
+    const dynamodbActions = actions.filter((action) => action.startsWith('dynamodb:'));
+    const ledgerActions = actionsOf(statementsOn(statements, 'LedgerTable'));
+
+    // Assess: reads on every table, no write action (nor a wildcard) on any.
+    expect(dynamodbActions.filter((action) => !DYNAMODB_READS.includes(action))).toEqual([]);
+    for (const table of ['DirectoryTable', 'AccessTable', 'OperationsTable']) {
+      expect(actionsOf(statementsOn(statements, table)), table).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    }
+    // The ledger: GetItem and Query only, never PutItem (the audit API records nothing).
+    expect([...new Set(ledgerActions)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(actions).not.toContain('dynamodb:PutItem');
+    // The data key decrypts for it, never encrypts.
+    expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(JSON.stringify(statements.filter((s) => actionsOf([s]).includes('ssm:GetParameter')).map((s) => s.Resource))).toContain('EngineConfig');
+    expect(actions.filter((action) => action.startsWith('ssm:') && !/^ssm:(Get|Describe)/.test(action))).toEqual([]);
+  });
+
+  it('gives the audit API the auditor and admin token secrets, and no queue, scheduler or connector secret', () => {
+    // Act
+    const statements = statementsOf(service, 'AuditApi');
+    const actions = actionsOf(statements);
+    const secretStatements = statements.filter((statement) => actionsOf([statement]).some((a) => a.startsWith('secretsmanager:')));
+    const secretResources = JSON.stringify(secretStatements.map((statement) => statement.Resource));
+
+    // Assess
+    expect([...new Set(actionsOf(secretStatements))].sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(secretResources).toContain('AuditorTokens');
+    expect(secretResources).toContain('AdminTokens');
+    expect(secretResources).not.toContain('ScimTokens');
+    expect(secretResources).not.toContain('perimeter/');
+    expect(actions.filter((action) => /^(sqs|scheduler|lambda|iam):/.test(action))).toEqual([]);
+    // Only the tracing statement reaches "*".
+    expect(statements.filter((s) => s.Resource === '*').flatMap((s) => actionsOf([s]).filter((a) => !a.startsWith('xray:')))).toEqual([]);
+  });
+
+  it('gives the console no data access at all: no table, key, secret, parameter, queue or scheduler', () => {
+    // Act
+    const consoleFunction = functionOf(service, 'Console');
+    const roleId = (consoleFunction.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const role = resources(service)[roleId] as Resource;
+    const actions = actionsOf(statementsOf(service, 'Console'));
+
+    // Assess: tracing and its log group, nothing else.
+    expect([...new Set(actions)].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toBe(
+      JSON.stringify([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }]),
+    );
+    expect(role.Properties.Policies).toBeUndefined();
+    expect(Object.keys(environmentOf(service, 'Console'))).toEqual(['NODE_OPTIONS']);
+    expect(consoleFunction.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Description: CONSOLE_FUNCTION.description,
+      MemorySize: CONSOLE_FUNCTION.memorySize,
+    });
   });
 
   it('lets the planners queue steps and manage one-time jobs in the jobs group; the workers only consume', () => {
@@ -644,6 +759,54 @@ describe('credential rotation', () => {
     // Assess
     expect(ledgerActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
+});
+
+describe('the console bundle', () => {
+  let workDir: string;
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'perimeter-console-'));
+  });
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('holds the static files beside the handler, and the bundled handler serves them', async () => {
+    // Arrange: the service stack's console function, alone in a stack, bundled for real by esbuild.
+    const outdir = join(workDir, 'cdk.out');
+    const app = new App({ outdir, context: { ...cdkContext, 'aws:cdk:bundling-stacks': ['ConsoleBundle'] } });
+    const stack = new Stack(app, 'ConsoleBundle', { env });
+    new PerimeterFunction(stack, 'Console', CONSOLE_FUNCTION);
+
+    // Act
+    app.synth();
+    const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties.Code as { S3Key: string };
+    const assetHash = code.S3Key.replace(/\.zip$/, '');
+    const manifest = JSON.parse(await readFile(join(outdir, 'ConsoleBundle.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging: string } }>;
+    };
+    const source = manifest.files[assetHash]?.source;
+    const assetDir = join(outdir, source?.path ?? 'missing');
+
+    // Assess: the zip Lambda gets is this directory, the bundle with static/ next to it.
+    expect(source?.packaging).toBe('zip');
+    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
+    for (const file of ['index.html', 'app.js', 'app.css']) {
+      expect(await readFile(join(assetDir, 'static', file), 'utf8'), file).toBe(readFileSync(join('functions/console/static', file), 'utf8'));
+    }
+    // The bundle's createConsoleHandler finds them at cold start (static/ beside import.meta.url).
+    const probe = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
+      const get = (rawPath) => handler({ rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET' } } });
+      const results = await Promise.all(['/console', '/console/app.js', '/console/app.css'].map(get));
+      process.stdout.write(JSON.stringify(results.map((r) => ({ statusCode: r.statusCode, type: r.headers['content-type'], body: r.body }))));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], { cwd: workDir });
+    const [shell, script, style] = JSON.parse(stdout) as { statusCode: number; type: string; body: string }[];
+    expect(shell).toMatchObject({ statusCode: 200, type: 'text/html; charset=utf-8' });
+    expect(shell?.body).toMatch(/console\/app\.js\?v=[0-9a-f]{16}"/);
+    expect(script).toMatchObject({ statusCode: 200, body: readFileSync('functions/console/static/app.js', 'utf8') });
+    expect(style).toMatchObject({ statusCode: 200, body: readFileSync('functions/console/static/app.css', 'utf8') });
+  }, 30_000);
 });
 
 describe('infra/app.ts (the entry `npx cdk synth` runs)', () => {
