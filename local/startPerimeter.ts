@@ -152,6 +152,11 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
         }, intervalMinutes * 60_000)
       : undefined;
   reconciliation?.unref();
+  // Seal the ledger daily, so verification catches deleted tails and chains as well as edits.
+  const sealing = setInterval(() => {
+    scheduled({ task: 'checkpoint' }).catch((error: unknown) => options.logger.error('Sealing the ledger failed', { error }));
+  }, 86_400_000);
+  sealing.unref();
   const rotationTick = services.config.connectors.some((c) => c.rotation)
     ? setInterval(() => {
         scheduled({ task: 'rotate' }).catch((error: unknown) => options.logger.error('Rotation check failed', { error }));
@@ -204,6 +209,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
       clearInterval(recovery);
       if (reconciliation) clearInterval(reconciliation);
       if (rotationTick) clearInterval(rotationTick);
+      clearInterval(sealing);
       scheduler.stop();
       await queue.stop();
       await new Promise<void>((done) => {

@@ -10,6 +10,8 @@ import type { LedgerEventDraft } from '../../lib/ledger/LedgerEvent.js';
 import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
 import { isAccountLister } from '../../connectors/types.js';
 import { RotationError } from '../../lib/credentials/RotationError.js';
+import { AuditError } from '../../lib/audit/AuditError.js';
+import { sealLedger } from '../../lib/audit/sealLedger.js';
 import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
@@ -129,6 +131,15 @@ export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: 
       });
       await audit(engine, actor, requestId, `${method} ${event.rawPath}`, { chain: `person#${person.id}`, type: 'admin.unlock', personId: person.id });
       return jsonResponse(200, { personId: person.id, locked: false, plan });
+    }
+    case 'POST /checkpoint': {
+      try {
+        const checkpoint = await sealLedger(engine.ledgerStore, engine.checkpoints);
+        return jsonResponse(201, { createdAt: checkpoint.createdAt, chains: checkpoint.heads.length, hash: checkpoint.hash });
+      } catch (error) {
+        if (error instanceof AuditError) throw new HttpError(409, error.message);
+        throw error;
+      }
     }
     case 'POST /reconcile': {
       const body = event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false };

@@ -69,7 +69,11 @@ export async function routeAuditRequest(event: APIGatewayProxyEventV2, deps: Aud
       return jsonResponse(200, await engine.steps.listDeadLetters(limit, cursor));
     }
     if (first === 'export' && id === undefined) return exportEvents(audit, query);
-    if (first === 'verify' && id === undefined) return jsonResponse(200, await verifyAll(audit));
+    if (first === 'verify' && id === undefined) return jsonResponse(200, await verifyAll(audit, engine.checkpoints));
+    if (first === 'checkpoint' && id === undefined) {
+      const latest = await engine.checkpoints.latest();
+      return jsonResponse(200, latest ? { createdAt: latest.createdAt, chains: latest.heads.length, hash: latest.hash, prevCheckpointHash: latest.prevCheckpointHash } : { checkpoint: null });
+    }
   } catch (error) {
     if (error instanceof InvalidCursorError) throw new HttpError(400, error.message);
     throw error;

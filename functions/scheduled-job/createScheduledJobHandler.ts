@@ -1,9 +1,10 @@
+import { sealLedger } from '../../lib/audit/sealLedger.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import type { ScheduledJob } from '../../lib/ports/Scheduler.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
 /** What EventBridge sends: a one-time job, or a recurring task by name. */
-export type ScheduledInvocation = { readonly job: ScheduledJob } | { readonly task: 'recover' | 'reconcile' | 'rotate' };
+export type ScheduledInvocation = { readonly job: ScheduledJob } | { readonly task: 'recover' | 'reconcile' | 'rotate' | 'checkpoint' };
 
 export type ScheduledJobHandler = (event: ScheduledInvocation) => Promise<{ readonly ran: string }>;
 
@@ -25,6 +26,11 @@ export function createScheduledJobHandler(engine: Engine, logger: Logger): Sched
       const plans = await engine.planner.recover(500);
       if (outboxes + plans > 0) logger.info('Recovered pending work', { outboxes, plans });
       return { ran: 'recover' };
+    }
+    if (event.task === 'checkpoint') {
+      const checkpoint = await sealLedger(engine.ledgerStore, engine.checkpoints);
+      logger.info('Ledger sealed', { chains: checkpoint.heads.length, hash: checkpoint.hash });
+      return { ran: 'checkpoint' };
     }
     if (event.task === 'rotate') {
       // Local mode's rotation schedule (in AWS, Secrets Manager's own rotation schedules do this).

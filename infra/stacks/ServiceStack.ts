@@ -419,13 +419,14 @@ export class ServiceStack extends Stack {
   }
 
   /**
-   * Crash recovery every 5 minutes and reconciliation at the config's interval (daily by default),
+   * Crash recovery every 5 minutes, reconciliation at the config's interval (daily by default) and a
+   * daily ledger checkpoint,
    * as EventBridge Scheduler schedules: the same service, role and target as the engine's one-time
    * jobs, and like them it delivers its input as the event, unwrapped. They live in the default
    * group, where the engine's schedule permissions (the jobs group only) cannot touch them.
    */
   private recurringSchedules(scheduledJob: lambda.IFunction): void {
-    const target = (task: 'recover' | 'reconcile', retryAttempts: number, maxEventAge: Duration): schedulerTargets.LambdaInvoke =>
+    const target = (task: 'recover' | 'reconcile' | 'checkpoint', retryAttempts: number, maxEventAge: Duration): schedulerTargets.LambdaInvoke =>
       new schedulerTargets.LambdaInvoke(scheduledJob, {
         role: this.schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({ task }),
@@ -447,6 +448,12 @@ export class ServiceStack extends Stack {
       // Nothing depends on the exact minute of an hourly or rarer run: let Scheduler spread the load.
       timeWindow: intervalMinutes >= 60 ? scheduler.TimeWindow.flexible(Duration.minutes(15)) : scheduler.TimeWindow.off(),
       target: target('reconcile', 2, Duration.hours(1)),
+    });
+    new scheduler.Schedule(this, 'CheckpointSchedule', {
+      description: 'Perimeter: verify the ledger and seal every chain head in a checkpoint',
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      timeWindow: scheduler.TimeWindow.flexible(Duration.hours(1)),
+      target: target('checkpoint', 2, Duration.hours(6)),
     });
   }
 }

@@ -28,4 +28,6 @@ export interface AuditStore {
   chains(): AsyncIterable<string>;
   /** One chain's events in seq order, streamed. */
   chainEvents(chain: string): AsyncIterable<LedgerEvent>;
+  /** The last event of a chain (its head), strongly consistent. */
+  chainHead(chain: string): Promise<LedgerEvent | undefined>;
 }

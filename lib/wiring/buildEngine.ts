@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectorContext } from '../../connectors/ConnectorContext.js';
 import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
 import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
+import { DynamoCheckpointStore } from '../adapters/dynamodb/DynamoCheckpointStore.js';
 import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfigSchema.js';
@@ -16,6 +17,7 @@ import type { Logger } from '../observability/Logger.js';
 import { Planner } from '../plan/Planner.js';
 import { Reconciler } from '../reconcile/Reconciler.js';
 import type { AccessStore } from '../ports/AccessStore.js';
+import type { CheckpointStore } from '../ports/CheckpointStore.js';
 import type { DeliveryLog } from '../ports/DeliveryLog.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { SecretStore } from '../ports/SecretStore.js';
@@ -57,6 +59,7 @@ export interface Engine extends ScimWiring {
   readonly executor: StepExecutor;
   readonly reconciler: Reconciler;
   readonly hr: HrEventApplier;
+  readonly checkpoints: CheckpointStore;
   readonly deliveries: DeliveryLog;
   readonly queue: StepQueue;
   readonly scheduler: Scheduler;
@@ -123,6 +126,7 @@ export function buildEngine(options: EngineOptions): Engine {
     reconciler,
     hr: new HrEventApplier({ users: scim.users, directory: scim.directoryStore, scheduler: options.scheduler, ledger: scim.ledger }),
     deliveries: new DynamoDeliveryLog(options.db, options.tables.operations),
+    checkpoints: new DynamoCheckpointStore(options.db, options.tables.operations),
     queue: options.queue,
     scheduler: options.scheduler,
     secrets: options.secrets,

@@ -565,6 +565,7 @@ describe('CDK stacks', () => {
     // Assess
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"reconcile"}' }, State: 'DISABLED' });
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"recover"}' }, State: 'ENABLED' });
+    off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"checkpoint"}' }, ScheduleExpression: 'rate(1 day)' });
   });
 });
 

@@ -179,6 +179,23 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore {
     } while (startKey);
   }
 
+  public async chainHead(chain: string): Promise<LedgerEvent | undefined> {
+    const page = await this.run(`read the head of ${chain}`, () =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'chain = :chain',
+          ExpressionAttributeValues: { ':chain': chain },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = page.Items?.[0];
+    return item ? (JSON.parse(String(item.event)) as LedgerEvent) : undefined;
+  }
+
   private async indexPage(indexName: string, keyName: string, key: string, filter: EventFilter): Promise<EventPage> {
     const range = filter.from || filter.to;
     const exclusiveStartKey = filter.cursor ? startKeyFor(filter.cursor, keyName, key) : undefined;
