@@ -16,12 +16,14 @@ const env = {
 const rateLimitContext = app.node.tryGetContext('apiRateLimit') as string | number | undefined;
 const fanoutConcurrencyContext = app.node.tryGetContext('fanoutConcurrency') as string | number | undefined;
 const configFile = app.node.tryGetContext('configFile') as string | undefined;
+const archiveRetentionContext = app.node.tryGetContext('archiveRetentionDays') as string | number | undefined;
 
 try {
   const stateful = new StatefulStack(app, `${prefix}Stateful`, {
     env,
     terminationProtection: true,
     ...(configFile !== undefined ? { engineConfig: readConfigFile(configFile) } : {}),
+    ...(archiveRetentionContext !== undefined ? { archiveRetentionDays: Number(archiveRetentionContext) } : {}),
   });
   new ServiceStack(app, `${prefix}Service`, {
     env,

@@ -13,6 +13,7 @@ import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHand
 import { createHrWebhookHandler } from '../functions/hr-webhook/createHrWebhookHandler.js';
 import { createScheduledJobHandler } from '../functions/scheduled-job/createScheduledJobHandler.js';
 import { createScimHandler } from '../functions/scim/createScimHandler.js';
+import { LocalLedgerArchive } from '../lib/adapters/local/LocalLedgerArchive.js';
 import { LocalScheduler } from '../lib/adapters/local/LocalScheduler.js';
 import { LocalSecretStore } from '../lib/adapters/local/LocalSecretStore.js';
 import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
@@ -117,6 +118,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     logger: options.logger,
     ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
     ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
+    archive: new LocalLedgerArchive(dataDir),
   });
 
   const tokens = await resolveLocalTokens(services.secrets, {
@@ -153,8 +155,9 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
       : undefined;
   reconciliation?.unref();
   // Seal the ledger daily, so verification catches deleted tails and chains as well as edits.
+  // With a retention policy, retention seals (and archives) instead.
   const sealing = setInterval(() => {
-    scheduled({ task: 'checkpoint' }).catch((error: unknown) => options.logger.error('Sealing the ledger failed', { error }));
+    scheduled({ task: config.retention ? 'retain' : 'checkpoint' }).catch((error: unknown) => options.logger.error('Sealing the ledger failed', { error }));
   }, 86_400_000);
   sealing.unref();
   const rotationTick = services.config.connectors.some((c) => c.rotation)

@@ -1,10 +1,11 @@
+import { applyRetention } from '../../lib/audit/applyRetention.js';
 import { sealLedger } from '../../lib/audit/sealLedger.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import type { ScheduledJob } from '../../lib/ports/Scheduler.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
 /** What EventBridge sends: a one-time job, or a recurring task by name. */
-export type ScheduledInvocation = { readonly job: ScheduledJob } | { readonly task: 'recover' | 'reconcile' | 'rotate' | 'checkpoint' };
+export type ScheduledInvocation = { readonly job: ScheduledJob } | { readonly task: 'recover' | 'reconcile' | 'rotate' | 'checkpoint' | 'retain' };
 
 export type ScheduledJobHandler = (event: ScheduledInvocation) => Promise<{ readonly ran: string }>;
 
@@ -26,6 +27,16 @@ export function createScheduledJobHandler(engine: Engine, logger: Logger): Sched
       const plans = await engine.planner.recover(500);
       if (outboxes + plans > 0) logger.info('Recovered pending work', { outboxes, plans });
       return { ran: 'recover' };
+    }
+    if (event.task === 'retain') {
+      const policy = engine.config.retention;
+      if (!policy || !engine.archive) return { ran: 'retain (no retention configured)' };
+      const run = await applyRetention(
+        { audit: engine.ledgerStore, checkpoints: engine.checkpoints, archive: engine.archive, pruner: engine.ledgerStore, ledger: engine.ledger },
+        policy.keepDays,
+      );
+      logger.info('Retention applied', { runId: run.runId, chains: run.chains, archivedEvents: run.archivedEvents });
+      return { ran: 'retain' };
     }
     if (event.task === 'checkpoint') {
       const checkpoint = await sealLedger(engine.ledgerStore, engine.checkpoints);

@@ -10,6 +10,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ARCHIVE_PREFIX } from '../../lib/adapters/s3/S3LedgerArchive.js';
 import { ConfigError } from '../../lib/config/ConfigError.js';
 import type { PerimeterConfig } from '../../lib/config/perimeterConfigSchema.js';
 import { CredentialRotationSchedules } from '../constructs/CredentialRotationSchedules.js';
@@ -35,6 +36,8 @@ export const SECRET_PREFIX = 'perimeter/';
 const WORKER_TIMEOUT = Duration.minutes(2);
 /** Reconciliation lists every app; give it all the time Lambda allows. */
 const JOB_TIMEOUT = Duration.minutes(15);
+/** Retention seals the whole ledger, then archives and deletes chain by chain: all the time Lambda allows. */
+const RETENTION_TIMEOUT = Duration.minutes(15);
 /** One rotation step: a few vendor calls (issue, test or retire a credential) with a 10 s timeout each. */
 const ROTATION_TIMEOUT = Duration.minutes(2);
 
@@ -111,6 +114,11 @@ export class ServiceStack extends Stack {
   public readonly stepQueue: StepQueue;
   public readonly lockoutQueue: StepQueue;
   public readonly schedulerRole: iam.Role;
+  /**
+   * Ledger retention (archive to S3, then delete), only when the config sets `retention`: the one
+   * function that may delete ledger events.
+   */
+  public readonly retentionFunction: lambda.IFunction | undefined;
 
   private readonly stateful: StatefulStack;
   private readonly perimeterSecrets: secretsmanager.ISecret;
@@ -136,6 +144,7 @@ export class ServiceStack extends Stack {
     // The role EventBridge Scheduler assumes to invoke the scheduled-job function, for the one-time
     // jobs the engine creates in the jobs group and for the recurring schedules below (default
     // group). Only schedules of this account, in those two groups, may assume it.
+    const defaultScheduleGroup = scheduler.ScheduleGroup.fromDefaultScheduleGroup(this, 'DefaultScheduleGroup');
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       description: 'Perimeter: EventBridge Scheduler invokes the scheduled-job function',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -144,7 +153,7 @@ export class ServiceStack extends Stack {
             'aws:SourceAccount': this.account,
             'aws:SourceArn': [
               stateful.jobs.scheduleGroupArn,
-              scheduler.ScheduleGroup.fromDefaultScheduleGroup(this, 'DefaultScheduleGroup').scheduleGroupArn,
+              defaultScheduleGroup.scheduleGroupArn,
             ],
           },
         },
@@ -246,6 +255,7 @@ export class ServiceStack extends Stack {
     this.lockoutWorker = this.worker('LockoutWorker', 'kill-switch queue', this.lockoutQueue, fanoutConcurrency, engineEnvironment);
 
     this.recurringSchedules(scheduledJob);
+    this.retentionFunction = stateful.engineConfig.retention !== undefined ? this.retention(engineEnvironment, defaultScheduleGroup) : undefined;
 
     // Secrets Manager runs the four rotation steps through this function, on each rotating
     // credential's schedule and whenever an engine function requests a rotation. It records every
@@ -386,6 +396,58 @@ export class ServiceStack extends Stack {
     stateful.key.grantDecrypt(fn);
     stateful.configParameter.grantRead(fn);
     return perimeterFunction;
+  }
+
+  /**
+   * Ledger retention: the Retention function and its daily schedule. It builds the engine (its
+   * environment) but is granted only what a run does: read the ledger and append the run's own
+   * event (GetItem, Query, PutItem), delete archived events (DeleteItem: no other function has it,
+   * and no function has UpdateItem or BatchWriteItem), read and write checkpoints (Operations
+   * table), put archive objects (never read, delete or bypass their lock), and use the data key.
+   * No directory or access table, queue, scheduler or secret.
+   *
+   * Its schedule assumes a role of its own: the engine may pass the scheduler role to one-time jobs
+   * it creates, and those must not be able to start a retention run.
+   */
+  private retention(engineEnvironment: Record<string, string>, defaultScheduleGroup: scheduler.IScheduleGroup): lambda.IFunction {
+    const { stateful } = this;
+    const fn = new PerimeterFunction(this, 'Retention', {
+      entry: 'functions/retention/handler.ts',
+      description: 'Perimeter ledger retention: seal, archive events older than the policy to S3, then delete them',
+      environment: {
+        ...engineEnvironment,
+        ARCHIVE_BUCKET: stateful.archiveBucket.bucketName,
+        // S3LedgerArchive's kmsKeyId: every archive object is encrypted with the data key.
+        ARCHIVE_KEY_ARN: stateful.key.keyArn,
+      },
+      timeout: RETENTION_TIMEOUT,
+    }).function;
+    stateful.ledger.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    stateful.operations.grantReadWriteData(fn);
+    stateful.archiveBucket.grantPut(fn, `${ARCHIVE_PREFIX}*`);
+    stateful.key.grantEncryptDecrypt(fn);
+    stateful.configParameter.grantRead(fn);
+
+    const role = new iam.Role(this, 'RetentionSchedulerRole', {
+      description: 'Perimeter: EventBridge Scheduler invokes the retention function',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': defaultScheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
+    new scheduler.Schedule(this, 'RetentionSchedule', {
+      description: 'Perimeter: archive ledger events older than the retention policy to S3, then remove them from the ledger',
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      timeWindow: scheduler.TimeWindow.flexible(Duration.hours(1)),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject({ task: 'retain' }),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+    return fn;
   }
 
   /** A fan-out worker on one queue: consumes it, reports partial batch failures, capped concurrency. */

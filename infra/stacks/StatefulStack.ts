@@ -1,6 +1,7 @@
-import { CfnOutput, CfnResource, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -12,19 +13,29 @@ import {
   operationsTable,
   type TableDefinition,
 } from '../../lib/adapters/dynamodb/tableDefinitions.js';
+import { ConfigError } from '../../lib/config/ConfigError.js';
 import type { PerimeterConfig } from '../../lib/config/perimeterConfigSchema.js';
 import { EngineConfigParameter, type EngineConfigSource } from '../constructs/EngineConfigParameter.js';
 
 export interface StatefulStackProps extends StackProps {
   /** The operator's config file (CDK context `configFile`); the engine's defaults when absent. */
   readonly engineConfig?: EngineConfigSource;
+  /**
+   * Days every archived ledger object stays locked (CDK context `archiveRetentionDays`); default
+   * 2555, about 7 years. 1 to 36500 (Object Lock's 100-year maximum).
+   */
+  readonly archiveRetentionDays?: number;
 }
 
+/** About 7 years (7 × 365 days), a common retention period for access records. */
+export const DEFAULT_ARCHIVE_RETENTION_DAYS = 2555;
+
 /**
- * Everything that holds data: tables, their key, the engine config, the token hashes, and the
- * schedule group that holds pending one-time jobs. Deployed separately from the service so a
- * service change can never replace it; data is retained on delete, and logical ids are pinned
- * (test/infra) because a changed id would mean a new, empty resource.
+ * Everything that holds data: tables, their key, the engine config, the token hashes, the schedule
+ * group that holds pending one-time jobs, and the archive of the ledger events retention removed.
+ * Deployed separately from the service so a service change can never replace it; data is retained
+ * on delete, and logical ids are pinned (test/infra) because a changed id would mean a new, empty
+ * resource.
  */
 export class StatefulStack extends Stack {
   public readonly key: kms.Key;
@@ -42,6 +53,8 @@ export class StatefulStack extends Stack {
   /** Read-only tokens: the audit API (and so the console) accepts these and admin tokens. */
   public readonly auditorTokens: secretsmanager.Secret;
   public readonly jobs: scheduler.ScheduleGroup;
+  /** Where ledger retention puts the events it removes (lib/adapters/s3/S3LedgerArchive), locked. */
+  public readonly archiveBucket: s3.Bucket;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -92,6 +105,55 @@ export class StatefulStack extends Stack {
     // lives here, retained, rather than in the replaceable service stack.
     this.jobs = new scheduler.ScheduleGroup(this, 'PerimeterJobs', { removalPolicy: RemovalPolicy.RETAIN });
     pin(this.jobs, 'PerimeterJobs');
+
+    this.archiveBucket = this.archive(props.archiveRetentionDays ?? DEFAULT_ARCHIVE_RETENTION_DAYS);
+    // The service stack refers to the bucket only while the config sets `retention`. Exported
+    // always, so turning retention off later does not make this stack delete an export the
+    // deployed service stack still imports (CloudFormation refuses that, and the deploy fails).
+    this.exportValue(this.archiveBucket.bucketName);
+    this.exportValue(this.archiveBucket.bucketArn);
+    new CfnOutput(this, 'ArchiveBucketName', {
+      description: 'Ledger events removed by retention, as JSON Lines under ledger-archive/<run>/ (Object Lock, governance mode)',
+      value: this.archiveBucket.bucketName,
+    });
+  }
+
+  /**
+   * The ledger archive: the only copy of events retention removed from the ledger, so it is written
+   * once and locked. Object Lock in GOVERNANCE mode with a default retention period locks every
+   * object version on arrival: no Perimeter role can delete or overwrite it (the retention function
+   * may only put), and neither can an administrator without s3:BypassGovernanceRetention, which no
+   * role here holds. GOVERNANCE rather than COMPLIANCE because COMPLIANCE cannot be undone by
+   * anyone, the root user included: a mistaken retention period, a test deployment, or a lawful
+   * erasure of a person's data could then never be corrected, and the bucket could not be removed,
+   * for up to 7 years. Governance keeps a deliberate, CloudTrail-logged break-glass path, and an
+   * archived chain altered through it would no longer link to the base hash its checkpoint sealed.
+   * A deployment under a WORM rule (SEC 17a-4, FINRA) changes `governance` to `compliance` below.
+   *
+   * No server access logs: S3 refuses an Object Lock bucket as a log destination (so not to itself),
+   * and a second bucket would be one more retained resource for a log of one role's puts. Who read
+   * or wrote archive objects is what CloudTrail S3 data events record, enabled in the account's trail.
+   */
+  private archive(retentionDays: number): s3.Bucket {
+    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500) {
+      throw new ConfigError(`archiveRetentionDays must be a whole number of days from 1 to 36500 (Object Lock's limits), not ${retentionDays}`);
+    }
+    const bucket = new s3.Bucket(this, 'ArchiveBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      // One data key per bucket for a while, instead of a KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(retentionDays)),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pin(bucket, 'ArchiveBucket');
+    return bucket;
   }
 
   private table(definition: TableDefinition): dynamodb.TableV2 {

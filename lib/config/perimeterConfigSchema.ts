@@ -123,6 +123,11 @@ export const perimeterConfigSchema = z
       })
       .strict()
       .default({ intervalMinutes: 1440, fix: false }),
+    /**
+     * Ledger events older than this many days are archived (JSON Lines) and removed, once a
+     * checkpoint has sealed them; absent keeps everything.
+     */
+    retention: z.object({ keepDays: z.number().int().min(30).max(36_500) }).strict().optional(),
   })
   .strict()
   .superRefine((config, context) => {

@@ -18,6 +18,7 @@ import { Planner } from '../plan/Planner.js';
 import { Reconciler } from '../reconcile/Reconciler.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { CheckpointStore } from '../ports/CheckpointStore.js';
+import type { LedgerArchive } from '../ports/LedgerArchive.js';
 import type { DeliveryLog } from '../ports/DeliveryLog.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { SecretStore } from '../ports/SecretStore.js';
@@ -48,6 +49,8 @@ export interface EngineOptions {
    * RotateSecret, which runs the rotation Lambda and serialises rotations across workers.
    */
   readonly rotateSecret?: (secretName: string, actor: string) => Promise<RotationRun | 'requested'>;
+  /** Where retention archives ledger events (needed only when the config sets `retention`). */
+  readonly archive?: LedgerArchive;
 }
 
 export interface Engine extends ScimWiring {
@@ -60,6 +63,7 @@ export interface Engine extends ScimWiring {
   readonly reconciler: Reconciler;
   readonly hr: HrEventApplier;
   readonly checkpoints: CheckpointStore;
+  readonly archive?: LedgerArchive;
   readonly deliveries: DeliveryLog;
   readonly queue: StepQueue;
   readonly scheduler: Scheduler;
@@ -127,6 +131,7 @@ export function buildEngine(options: EngineOptions): Engine {
     hr: new HrEventApplier({ users: scim.users, directory: scim.directoryStore, scheduler: options.scheduler, ledger: scim.ledger }),
     deliveries: new DynamoDeliveryLog(options.db, options.tables.operations),
     checkpoints: new DynamoCheckpointStore(options.db, options.tables.operations),
+    ...(options.archive ? { archive: options.archive } : {}),
     queue: options.queue,
     scheduler: options.scheduler,
     secrets: options.secrets,

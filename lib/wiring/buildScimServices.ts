@@ -6,6 +6,7 @@ import { Ledger } from '../ledger/Ledger.js';
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { AuditStore } from '../ports/AuditStore.js';
+import type { LedgerPruner } from '../ports/LedgerArchive.js';
 import type { LedgerStore } from '../ports/LedgerStore.js';
 import { ScimGroups } from '../scim/ScimGroups.js';
 import { ScimUsers } from '../scim/ScimUsers.js';
@@ -21,7 +22,7 @@ export interface ScimWiring {
   readonly relay: OutboxRelay;
   readonly ledger: Ledger;
   readonly directoryStore: DirectoryStore;
-  readonly ledgerStore: LedgerStore & AuditStore;
+  readonly ledgerStore: LedgerStore & AuditStore & LedgerPruner;
 }
 
 /** The composition root for the directory and ledger on DynamoDB, shared by Lambda and local mode. */

@@ -18,7 +18,7 @@ import { rotationScheduleExpression } from '../../infra/constructs/CredentialRot
 import type { EngineConfigSource } from '../../infra/constructs/EngineConfigParameter.js';
 import { PerimeterFunction } from '../../infra/constructs/PerimeterFunction.js';
 import { CONSOLE_FUNCTION, ServiceStack, type ServiceStackProps } from '../../infra/stacks/ServiceStack.js';
-import { StatefulStack } from '../../infra/stacks/StatefulStack.js';
+import { StatefulStack, type StatefulStackProps } from '../../infra/stacks/StatefulStack.js';
 
 const cdkContext = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
 // TableV2 with a customer-managed key renders per-region replica settings, so it needs a region.
@@ -26,6 +26,7 @@ const env = { account: '123456789012', region: 'eu-west-1' };
 
 interface SynthOptions {
   readonly engineConfig?: EngineConfigSource;
+  readonly stateful?: Pick<StatefulStackProps, 'archiveRetentionDays'>;
   readonly service?: Partial<ServiceStackProps>;
 }
 
@@ -35,6 +36,7 @@ function synth(options: SynthOptions = {}): { stateful: Template; service: Templ
   const stateful = new StatefulStack(app, 'TestStateful', {
     env,
     ...(options.engineConfig !== undefined ? { engineConfig: options.engineConfig } : {}),
+    ...options.stateful,
   });
   const service = new ServiceStack(app, 'TestService', { env, stateful, ...options.service });
   return { stateful: Template.fromStack(stateful), service: Template.fromStack(service), serviceStack: service };
@@ -61,8 +63,8 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 /** The engine functions, by the construct id the service stack gives them. */
 const ENGINE_FUNCTIONS = ['ScimFunction', 'HrWebhook', 'AdminApi', 'ScheduledJob', 'FanoutWorker', 'LockoutWorker', 'RotateSecret'] as const;
 type EngineFunctionId = (typeof ENGINE_FUNCTIONS)[number];
-/** The auditor's side: the read-only audit API (an engine that only reads) and the console (no engine). */
-type FunctionId = EngineFunctionId | 'AuditApi' | 'Console';
+/** The auditor's side: the read-only audit API (an engine that only reads) and the console (no engine); ledger retention. */
+type FunctionId = EngineFunctionId | 'AuditApi' | 'Console' | 'Retention';
 /** The functions that plan (queue steps, schedule one-time jobs). */
 const PLANNERS: readonly EngineFunctionId[] = ['ScimFunction', 'HrWebhook', 'AdminApi', 'ScheduledJob'];
 const WORKERS: readonly EngineFunctionId[] = ['FanoutWorker', 'LockoutWorker'];
@@ -141,6 +143,17 @@ function queueLogicalId(template: Template, id: 'StepQueue' | 'LockoutQueue', pa
   return ids[0] as string;
 }
 
+/** The export names a template's outputs offer to other stacks. */
+function exportNames(template: Template): string[] {
+  const outputs = (template.toJSON().Outputs ?? {}) as Record<string, { Export?: { Name: string } }>;
+  return Object.values(outputs).flatMap((output) => (output.Export ? [output.Export.Name] : []));
+}
+
+/** Every Fn::ImportValue name anywhere in a value. */
+function importNames(value: unknown): string[] {
+  return [...JSON.stringify(value).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((match) => match[1] as string);
+}
+
 describe('CDK stacks', () => {
   let stateful: Template;
   let service: Template;
@@ -163,6 +176,7 @@ describe('CDK stacks', () => {
     expect(all.AdminTokens?.Type).toBe('AWS::SecretsManager::Secret');
     expect(all.AuditorTokens?.Type).toBe('AWS::SecretsManager::Secret');
     expect(all.PerimeterJobs?.Type).toBe('AWS::Scheduler::ScheduleGroup');
+    expect(all.ArchiveBucket?.Type).toBe('AWS::S3::Bucket');
   });
 
   it('retains, protects, encrypts and backs up every table, with the keys the code queries', () => {
@@ -201,6 +215,70 @@ describe('CDK stacks', () => {
     stateful.hasOutput('ScimTokensSecretArn', { Value: { Ref: 'ScimTokens' } });
     stateful.hasOutput('AdminTokensSecretArn', { Value: { Ref: 'AdminTokens' } });
     stateful.hasOutput('AuditorTokensSecretArn', { Value: { Ref: 'AuditorTokens' } });
+  });
+
+  it('keeps the ledger archive in a retained bucket: data key, private, TLS only, versioned, locked 2555 days in governance mode, no access logs', () => {
+    // Act
+    const bucket = resources(stateful).ArchiveBucket as Resource;
+    const policies = Object.values(stateful.findResources('AWS::S3::BucketPolicy')).filter(
+      (policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify({ Ref: 'ArchiveBucket' }),
+    );
+
+    // Assess: exactly these properties (no LoggingConfiguration, no lifecycle rule, a generated name).
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    expect(bucket.Properties).toEqual({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] } } },
+        ],
+      },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 2555 } } },
+    });
+    expect(bucket.Properties.LoggingConfiguration).toBeUndefined();
+    // Its policy only denies: plain HTTP and TLS below 1.2. Nothing in the stack may bypass the lock.
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(statements.map((statement) => statement.Effect)).toEqual(statements.map(() => 'Deny'));
+    expect(statements).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+    );
+    expect(JSON.stringify(stateful.toJSON())).not.toContain('BypassGovernanceRetention');
+    stateful.hasOutput('ArchiveBucketName', { Value: { Ref: 'ArchiveBucket' } });
+  });
+
+  it('takes the archive lock period from archiveRetentionDays, and refuses one Object Lock would', () => {
+    // Act
+    const { stateful: tenYears } = synth({ stateful: { archiveRetentionDays: 3650 } });
+
+    // Assess
+    expect(resources(tenYears).ArchiveBucket?.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } },
+    });
+    for (const days of [0, 36_501, 1.5, Number.NaN]) {
+      expect(() => synth({ stateful: { archiveRetentionDays: days } }), String(days)).toThrow(ConfigError);
+    }
+    expect(() => synth({ stateful: { archiveRetentionDays: 0 } })).toThrow(
+      'archiveRetentionDays must be a whole number of days from 1 to 36500 (Object Lock\'s limits), not 0',
+    );
+  });
+
+  it('deploys no retention function or schedule without `retention` in the config, and no role reaches the archive', () => {
+    // Act
+    const retentionResources = Object.keys(resources(service)).filter((logicalId) => logicalId.startsWith('Retention'));
+    const s3Actions = actionsOf(policyStatements(service)).filter((action) => action.startsWith('s3:'));
+
+    // Assess
+    expect(retentionResources).toEqual([]);
+    service.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { Target: { Input: JSON.stringify({ task: 'retain' }) } }, 0);
+    expect(s3Actions).toEqual([]);
+    // The bucket exists anyway (data outlives a config change), exported for when retention is turned on.
+    expect(exportNames(stateful).filter((name) => name.includes('ArchiveBucket'))).toHaveLength(2);
   });
 
   it('starts every token secret with no tokens, and holds hashes only (the value is the empty list)', () => {
@@ -355,7 +433,7 @@ describe('CDK stacks', () => {
       // Assess
       expect(ledgerActions.sort(), id).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     }
-    // Nor may any other role in the stack.
+    // Nor may any other role in the stack (without `retention` there is no retention function).
     const allLedgerActions = actionsOf(statementsOn(policyStatements(service), 'LedgerTable'));
     expect(allLedgerActions.filter((action) => !['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].includes(action))).toEqual([]);
   });
@@ -566,6 +644,171 @@ describe('CDK stacks', () => {
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"reconcile"}' }, State: 'DISABLED' });
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"recover"}' }, State: 'ENABLED' });
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"checkpoint"}' }, ScheduleExpression: 'rate(1 day)' });
+  });
+});
+
+describe('ledger retention', () => {
+  let stateful: Template;
+  let service: Template;
+  let serviceStack: ServiceStack;
+  beforeAll(() => {
+    ({ stateful, service, serviceStack } = synthConfig({ retention: { keepDays: 365 } }));
+  });
+
+  /** The role the Retention function runs as. */
+  function retentionRoleId(): string {
+    return (functionOf(service, 'Retention').Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  }
+
+  /** The logical id of the role the retention schedule assumes. */
+  function retentionSchedulerRoleId(): string {
+    const ids = Object.keys(service.findResources('AWS::IAM::Role')).filter((id) => /^RetentionSchedulerRole[0-9A-F]{8}$/.test(id));
+    expect(ids).toHaveLength(1);
+    return ids[0] as string;
+  }
+
+  it('deploys the Retention function: Node.js 22, arm64, 15 minutes, the engine environment plus the archive bucket and key', () => {
+    // Arrange
+    const retention = functionOf(service, 'Retention');
+    const variables = environmentOf(service, 'Retention');
+    const asStrings = Object.fromEntries(Object.keys(variables).map((name) => [name, `value-of-${name}`]));
+
+    // Act
+    const engineEnvironment = readEngineEnvironment(asStrings);
+
+    // Assess
+    expect(retention.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 900, TracingConfig: { Mode: 'Active' } });
+    expect(engineEnvironment.tables.ledger).toBe('value-of-LEDGER_TABLE');
+    expect(variables.SECRET_PREFIX).toBe('perimeter/');
+    expect(importNames(variables.ARCHIVE_BUCKET)).toEqual([expect.stringMatching(/ExportsOutputRefArchiveBucket/)]);
+    expect(importNames(variables.ARCHIVE_KEY_ARN)).toEqual([expect.stringMatching(/ExportsOutputFnGetAttDataKeyArn/)]);
+    for (const tokens of ['SCIM_TOKENS_SECRET_ID', 'ADMIN_TOKENS_SECRET_ID', 'AUDITOR_TOKENS_SECRET_ID', 'QUEUE_URL']) {
+      expect(tokens in variables, tokens).toBe(false);
+    }
+    expect(serviceStack.resolve(serviceStack.retentionFunction?.functionName)).toEqual({ Ref: functionLogicalId(service, 'Retention') });
+  });
+
+  it('makes the Retention function the only one that may delete ledger events; no function may update one', () => {
+    // Act
+    const retentionLedger = actionsOf(statementsOn(statementsOf(service, 'Retention'), 'LedgerTable'));
+    const otherRoles = Object.values(resources(service))
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy' && !JSON.stringify(resource.Properties.Roles).includes(`"${retentionRoleId()}"`))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const everyLedgerAction = actionsOf(statementsOn(policyStatements(service), 'LedgerTable'));
+
+    // Assess: Query and GetItem to read and seal, PutItem for the run's own ledger event, DeleteItem to prune.
+    expect(retentionLedger.sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    for (const id of ENGINE_FUNCTIONS) {
+      expect(actionsOf(statementsOn(statementsOf(service, id), 'LedgerTable')).sort(), id).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    }
+    expect(actionsOf(statementsOn(statementsOf(service, 'AuditApi'), 'LedgerTable')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(actionsOf(statementsOn(otherRoles, 'LedgerTable')).filter((action) => !['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].includes(action))).toEqual([]);
+    // No role at all may update an event, overwrite one in a batch, or hold a wildcard on the ledger.
+    expect(everyLedgerAction.filter((action) => ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate'].includes(action) || action.includes('*'))).toEqual([]);
+  });
+
+  it('gives the Retention function the checkpoints (Operations table) to read and write, and no other table', () => {
+    // Act
+    const statements = statementsOf(service, 'Retention');
+    const operations = actionsOf(statementsOn(statements, 'OperationsTable'));
+
+    // Assess
+    expect(operations).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem']));
+    expect(statementsOn(statements, 'DirectoryTable')).toEqual([]);
+    expect(statementsOn(statements, 'AccessTable')).toEqual([]);
+  });
+
+  it('lets the Retention function put archive objects under ledger-archive/ only: never read, list, delete or unlock them', () => {
+    // Act
+    const statements = statementsOf(service, 'Retention');
+    const s3Statements = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('s3:')));
+    const everyS3Statement = policyStatements(service).filter((statement) => actionsOf([statement]).some((action) => action.startsWith('s3:')));
+
+    // Assess: grantPut's actions, on the prefix's objects only.
+    expect([...new Set(actionsOf(s3Statements))].sort()).toEqual([
+      's3:Abort*',
+      's3:PutObject',
+      's3:PutObjectLegalHold',
+      's3:PutObjectRetention',
+      's3:PutObjectTagging',
+      's3:PutObjectVersionTagging',
+    ]);
+    for (const statement of s3Statements) {
+      expect(statement.Effect).toBe('Allow');
+      expect(statement.Condition).toBeUndefined();
+      expect(statement.Resource).toEqual({
+        'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(/ExportsOutputFnGetAttArchiveBucketArn/) }, '/ledger-archive/*']],
+      });
+    }
+    expect(everyS3Statement).toEqual(s3Statements);
+    // The data key: encrypt (S3's data keys) and decrypt (the tables); the engine config; nothing else.
+    const kmsStatements = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('kms:')));
+    expect([...new Set(actionsOf(kmsStatements))].sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+    expect(JSON.stringify(kmsStatements.map((statement) => statement.Resource))).toContain('DataKeyArn');
+    const actions = actionsOf(statements);
+    expect(JSON.stringify(statements.filter((s) => actionsOf([s]).includes('ssm:GetParameter')).map((s) => s.Resource))).toContain('EngineConfig');
+    expect(actions.filter((action) => action.startsWith('ssm:') && !/^ssm:(Get|Describe)/.test(action))).toEqual([]);
+    expect(actions.filter((action) => /^(sqs|scheduler|secretsmanager|lambda|iam):/.test(action))).toEqual([]);
+    expect(statements.filter((s) => s.Resource === '*').flatMap((s) => actionsOf([s]).filter((a) => !a.startsWith('xray:')))).toEqual([]);
+  });
+
+  it('runs retention daily from EventBridge Scheduler, as a role of its own that may invoke only the Retention function', () => {
+    // Act
+    const retentionId = functionLogicalId(service, 'Retention');
+    const roleId = retentionSchedulerRoleId();
+    const role = resources(service)[roleId] as Resource;
+    const roleStatements = policyStatements(service, roleId);
+    const sharedRoleId = Object.keys(service.findResources('AWS::IAM::Role')).find((id) => /^SchedulerRole[0-9A-F]{8}$/.test(id)) as string;
+
+    // Assess
+    service.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      GroupName: Match.absent(),
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 60 },
+      Target: {
+        Arn: { 'Fn::GetAtt': [retentionId, 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        Input: JSON.stringify({ task: 'retain' }),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600 },
+      },
+    });
+    service.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { Target: { Arn: { 'Fn::GetAtt': [retentionId, 'Arn'] } } }, 1);
+    // Only this account's schedules in the default group may assume it; the engine's jobs group may not.
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': env.account, 'aws:SourceArn': `arn:aws:scheduler:${env.region}:${env.account}:schedule-group/default` },
+          },
+        },
+      ],
+    });
+    expect([...new Set(actionsOf(roleStatements))]).toEqual(['lambda:InvokeFunction']);
+    expect(statementsOn(roleStatements, retentionId)).toEqual(roleStatements);
+    // The role the engine passes to its one-time jobs cannot start a retention run.
+    expect(JSON.stringify(policyStatements(service, sharedRoleId))).not.toContain(retentionId);
+  });
+
+  it('imports the archive bucket through exports the stateful stack keeps with retention on or off', () => {
+    // Arrange
+    const { stateful: withoutRetention } = synth();
+
+    // Act
+    const imported = importNames(
+      policyStatements(service, retentionRoleId()).concat([{ Effect: 'Allow', Action: [], Resource: environmentOf(service, 'Retention') }]),
+    ).filter((name) => name.includes('ArchiveBucket'));
+
+    // Assess
+    expect(new Set(imported).size).toBe(2);
+    for (const name of imported) {
+      expect(exportNames(withoutRetention), name).toContain(name);
+      expect(exportNames(stateful), name).toContain(name);
+    }
   });
 });
 
@@ -885,6 +1128,22 @@ describe('infra/app.ts (the entry `npx cdk synth` runs)', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`Perimeter cannot be synthesised: Config ${configFile} cannot be deployed:`);
     expect(result.stderr).toContain('connectors[0].credential.secret (connector "github"): "github-token" must start with "perimeter/"');
+  }, 60_000);
+
+  it('locks archive objects for archiveRetentionDays from the context, and fails the synth on an impossible period', async () => {
+    // Act
+    const tenYears = await synthApp({ stackPrefix: 'Lock', archiveRetentionDays: '3650' });
+    const forever = await synthApp({ stackPrefix: 'Never', archiveRetentionDays: 'forever' });
+
+    // Assess
+    expect(tenYears.code, tenYears.stderr).toBe(0);
+    const template = JSON.parse(await readFile(join(tenYears.outdir, 'LockStateful.template.json'), 'utf8')) as { Resources: Record<string, Resource> };
+    expect(template.Resources.ArchiveBucket?.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } },
+    });
+    expect(forever.code).not.toBe(0);
+    expect(forever.stderr).toContain('Perimeter cannot be synthesised: archiveRetentionDays must be a whole number of days from 1 to 36500');
   }, 60_000);
 
   it('fails the synth when the config file cannot be read', async () => {

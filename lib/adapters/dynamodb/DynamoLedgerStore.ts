@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEvent } from '../../ledger/LedgerEvent.js';
 import { LedgerError } from '../../ledger/LedgerError.js';
 import type { AuditStore, EventFilter, EventPage } from '../../ports/AuditStore.js';
+import type { LedgerPruner } from '../../ports/LedgerArchive.js';
 import type { LedgerStore } from '../../ports/LedgerStore.js';
 import { InvalidCursorError } from '../../audit/InvalidCursorError.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -18,7 +19,7 @@ const MAX_RANGE_DAYS = 3_660;
  * Ledger events keyed by (chain, seq). The event itself is stored as its exact JSON in `event`, so
  * verification re-hashes the bytes that were hashed; the other attributes exist to be queried.
  */
-export class DynamoLedgerStore implements LedgerStore, AuditStore {
+export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner {
   public constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -194,6 +195,18 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore {
     );
     const item = page.Items?.[0];
     return item ? (JSON.parse(String(item.event)) as LedgerEvent) : undefined;
+  }
+
+  /**
+   * Removes archived events (retention only; in AWS only the retention function has DeleteItem on
+   * the ledger). Repeating it after a crash deletes nothing twice.
+   */
+  public async deleteEvents(chain: string, seqs: readonly number[]): Promise<void> {
+    // One DeleteItem per event, not BatchWriteItem: IAM cannot allow a batch's deletes without also
+    // allowing its unconditional puts, which would let this role overwrite ledger events.
+    for (const seq of seqs) {
+      await this.run(`delete archived event ${chain}#${seq}`, () => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { chain, seq } })));
+    }
   }
 
   private async indexPage(indexName: string, keyName: string, key: string, filter: EventFilter): Promise<EventPage> {
