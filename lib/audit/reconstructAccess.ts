@@ -61,8 +61,10 @@ export function reconstructAccess(events: Iterable<LedgerEvent>): Map<string, Ap
     }
     apps.set(event.app, state);
   }
+  // Sorted by app so that every reader (API, console, exports) lists apps in a stable order,
+  // whatever order the parallel fan-out happened to record them in.
   return new Map(
-    [...apps].map(([app, state]) => [
+    [...apps].sort(([a], [b]) => a.localeCompare(b)).map(([app, state]) => [
       app,
       {
         app,
