@@ -12,6 +12,12 @@ export const BASE_URL_PLACEHOLDER = 'urn:perimeter:base-url';
 
 /** Largest request body the SCIM API accepts (also advertised in ServiceProviderConfig). */
 export const MAX_PAYLOAD_BYTES = 1_048_576;
+/**
+ * Largest resource (its attributes as stored JSON) the directory keeps. A DynamoDB item holds at
+ * most 400 KB, and a user's item carries its attributes plus, until delivered, the change's before
+ * and after snapshots: three times this, with room to spare. Real users are a few kilobytes.
+ */
+export const MAX_RESOURCE_BYTES = 100 * 1024;
 /** Most resources one list response returns (advertised as filter.maxResults). */
 export const MAX_RESULTS = 1000;
 export const DEFAULT_COUNT = 100;

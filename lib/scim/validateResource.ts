@@ -1,9 +1,17 @@
 import SCIMMY from 'scimmy';
 import { coerceEntraValues } from './coerceEntraValues.js';
 import { isScimError, scimError } from './scimError.js';
-import { type ScimResourceType, schemaDefinition } from './scimSchemas.js';
+import { MAX_RESOURCE_BYTES, type ScimResourceType, schemaDefinition } from './scimSchemas.js';
 
 type Json = Record<string, unknown>;
+
+/**
+ * Attributes that become part of a storage key (the userName claim, the externalId index) must fit
+ * one, whatever the characters: 256 UTF-16 units of userName stay under DynamoDB's 2048-byte key
+ * after NFC and lower-casing, which can grow text up to sixfold in bytes. Both are far beyond any
+ * real value (an email address is at most 254; an HR link is "hr:<source>:" and a 256-character id).
+ */
+const MAX_IDENTIFIER_LENGTHS: Readonly<Record<string, number>> = { userName: 256, externalId: 512 };
 
 /** Attributes the server owns or derives; a client's values for them are never stored. */
 const SERVER_OWNED = new Set(['schemas', 'id', 'meta', 'groups', 'members', 'password']);
@@ -42,7 +50,17 @@ export function validateResource(type: ScimResourceType, body: unknown): Validat
   if (typeof attributes[required] !== 'string' || (attributes[required] as string).trim() === '') {
     throw scimError(400, 'invalidValue', `Attribute '${required}' is required and must not be empty`);
   }
+  for (const [name, limit] of Object.entries(MAX_IDENTIFIER_LENGTHS)) {
+    const value = attributes[name];
+    if (typeof value === 'string' && value.length > limit) {
+      throw scimError(400, 'invalidValue', `Attribute '${name}' must be at most ${limit} characters`);
+    }
+  }
   if (type === 'User' && attributes.active === undefined) attributes.active = true;
+  const size = Buffer.byteLength(JSON.stringify(attributes), 'utf8');
+  if (size > MAX_RESOURCE_BYTES) {
+    throw scimError(400, 'invalidValue', `The ${type} is too large to store: its attributes take ${size} bytes, at most ${MAX_RESOURCE_BYTES}`);
+  }
   return { attributes, ...(type === 'Group' ? { members: parseMembers((input as Json).members) } : {}) };
 }
 

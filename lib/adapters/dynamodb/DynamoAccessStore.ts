@@ -3,6 +3,7 @@ import { AccessError } from '../../access/AccessError.js';
 import type { AccountStatus, ActualAccess, PlannedAccess } from '../../access/AccessRecords.js';
 import type { AccessStore } from '../../ports/AccessStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
+import { keyFits } from './keyFits.js';
 import { queryAll } from './queryAll.js';
 
 type Item = Record<string, unknown>;
@@ -17,6 +18,7 @@ export class DynamoAccessStore implements AccessStore {
   ) {}
 
   public async getPlanned(personId: string): Promise<PlannedAccess | undefined> {
+    if (!keyFits(personKey(personId))) return undefined;
     const item = await this.run('read planned access', async () =>
       (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: personKey(personId), sk: 'PLANNED' }, ConsistentRead: true }))).Item,
     );
@@ -72,6 +74,7 @@ export class DynamoAccessStore implements AccessStore {
   }
 
   public async getActual(personId: string, app: string): Promise<ActualAccess | undefined> {
+    if (!keyFits(personKey(personId), `APP#${app}`)) return undefined;
     const item = await this.run('read access', async () =>
       (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: personKey(personId), sk: `APP#${app}` }, ConsistentRead: true }))).Item,
     );
@@ -79,6 +82,8 @@ export class DynamoAccessStore implements AccessStore {
   }
 
   public async listActual(personId: string): Promise<ActualAccess[]> {
+    // A person id from a URL that no key can hold has no access.
+    if (!keyFits(personKey(personId))) return [];
     const items = await this.run('list access', () =>
       queryAll(this.db, {
         TableName: this.tableName,

@@ -23,6 +23,7 @@ const expectedFrom = (previous: { version: number } | undefined): Expected =>
   previous ? { version: previous.version } : { absent: true };
 import { batchGetAll } from './batchGetAll.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
+import { keyFits } from './keyFits.js';
 import { queryAll } from './queryAll.js';
 
 type Item = Record<string, unknown>;
@@ -53,7 +54,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   public async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
-    const items = await this.batchGet([...new Set(ids)].map((id) => resourceKey({ type: 'User', id })));
+    const items = await this.batchGet([...new Set(ids)].map((id) => resourceKey({ type: 'User', id })).filter(storable));
     return items.filter((item) => !item.deleted).map(toUser);
   }
 
@@ -67,6 +68,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   public async findIdsByExternalId(type: ResourceType, externalId: string): Promise<string[]> {
+    if (!keyFits(`EXT#${type}#${externalId}`)) return [];
     const items = await this.run('find by externalId', () =>
       queryAll(this.db, {
         TableName: this.tableName,
@@ -88,7 +90,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   public async getGroups(ids: readonly string[]): Promise<GroupRecord[]> {
-    const items = await this.batchGet([...new Set(ids)].map((id) => resourceKey({ type: 'Group', id })));
+    const items = await this.batchGet([...new Set(ids)].map((id) => resourceKey({ type: 'Group', id })).filter(storable));
     return items.filter((item) => !item.deleted).map(toGroup);
   }
 
@@ -97,6 +99,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   public async membersOf(groupId: string): Promise<Membership[]> {
+    if (!keyFits(`GROUP#${groupId}`)) return [];
     const items = await this.run('list members', () =>
       queryAll(this.db, {
         TableName: this.tableName,
@@ -113,6 +116,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   public async groupIdsOf(memberId: string): Promise<string[]> {
+    if (!keyFits(`MEMBEROF#${memberId}`)) return [];
     const items = await this.run('list groups of member', () =>
       queryAll(this.db, {
         TableName: this.tableName,
@@ -364,6 +368,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   private getItem(key: Item): Promise<Item | undefined> {
+    // Ids, userNames and externalIds come from URLs and filters; one too long for a key names nothing.
+    if (!storable(key)) return Promise.resolve(undefined);
     return this.run('read item', async () => {
       const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
       return result.Item as Item | undefined;
@@ -382,6 +388,10 @@ export class DynamoDirectoryStore implements DirectoryStore {
       throw unavailable(what, error);
     }
   }
+}
+
+function storable(key: Item): boolean {
+  return keyFits(String(key.pk), String(key.sk));
 }
 
 function unavailable(what: string, cause: unknown): DirectoryError {

@@ -3,6 +3,7 @@ import type { DeadLetter, StepRecord } from '../../fanout/StepRecord.js';
 import type { LedgerOutcome } from '../../ledger/LedgerEvent.js';
 import type { StepStore } from '../../ports/StepStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
+import { keyFits } from './keyFits.js';
 import { queryAll } from './queryAll.js';
 
 type Item = Record<string, unknown>;
@@ -19,6 +20,7 @@ export class DynamoStepStore implements StepStore {
   ) {}
 
   public async get(stepId: string): Promise<StepRecord | undefined> {
+    if (!keyFits(`STEP#${stepId}`)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }));
     return Item ? toRecord(Item) : undefined;
   }
@@ -99,6 +101,8 @@ export class DynamoStepStore implements StepStore {
   }
 
   public async getDeadLetter(stepId: string): Promise<DeadLetter | undefined> {
+    // A step id from a URL that no key can hold names no dead letter.
+    if (!keyFits(`STEP#${stepId}`)) return undefined;
     const record = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }))).Item;
     if (typeof record?.deadLetterSk !== 'string') return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk: record.deadLetterSk }, ConsistentRead: true }));

@@ -66,3 +66,23 @@ describe('DynamoDirectoryStore (SDK contract)', () => {
     }
   });
 });
+
+describe('DynamoDirectoryStore with ids no key can hold', () => {
+  beforeEach(() => {
+    dynamo.reset();
+  });
+  const store = (): DynamoDirectoryStore => new DynamoDirectoryStore(createDocumentClient({ client: new DynamoDBClient({ region: 'eu-west-1' }) }), 'directory');
+
+  it('answers "not found" without asking DynamoDB, which would refuse the key with a ValidationException', async () => {
+    // Prepare: DynamoDB's answer to a key over 2048 bytes
+    dynamo.onAnyCommand().rejects(Object.assign(new Error('One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes'), { name: 'ValidationException' }));
+    const id = 'x'.repeat(3000);
+
+    // Act
+    const found = [await store().getUser(id), await store().getUsers([id]), await store().membersOf(id), await store().groupIdsOf(id), await store().findIdsByExternalId('User', id)];
+
+    // Assess
+    expect(found).toEqual([undefined, [], [], [], []]);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});

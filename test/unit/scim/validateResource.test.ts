@@ -86,6 +86,11 @@ describe('validateResource', () => {
     ['a boolean string that is neither true nor false', { userName: 'a@example.com', active: 'yes' }],
     ['a string for a complex attribute', { userName: 'a@example.com', name: 'Jo Doe' }],
     ['a string for a multi-valued attribute', { userName: 'a@example.com', emails: 'a@work.example' }],
+    // Storage keys hold them (the userName claim, the externalId index): a DynamoDB key is at most 2048 bytes.
+    ['a userName over 256 characters', { userName: `${'a'.repeat(245)}@example.com` }],
+    ['an externalId over 512 characters', { userName: 'a@example.com', externalId: 'x'.repeat(513) }],
+    // One item holds the attributes plus the change's before and after snapshots: at most 400 KB.
+    ['attributes over 100 KB', { userName: 'a@example.com', displayName: 'x'.repeat(100 * 1024) }],
   ])('rejects a user with %s with 400 invalidValue', (_name, body) => {
     // Act
     const error = thrown(() => validateResource('User', { schemas: [USER], ...body }));
