@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Browser tests need Chromium: `npm run test:e2e` (test/e2e/vitest.config.ts), not `npm test`.
-    exclude: [...configDefaults.exclude, 'test/e2e/**'],
+    // Kill -9 tests take minutes: `npm run test:chaos` (test/chaos/vitest.config.ts).
+    exclude: [...configDefaults.exclude, 'test/e2e/**', 'test/chaos/**'],
     // Integration tests start an embedded DynamoDB per file; two cores is the norm on CI.
     pool: 'forks',
     testTimeout: 20_000,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { LedgerStore } from '../ports/LedgerStore.js';
-import type { SecretStore } from '../ports/SecretStore.js';
+import type { SecretStore, SecretVersion } from '../ports/SecretStore.js';
 import type { Credential } from './Credential.js';
 import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
 import { ROTATION_STEPS, type RotationStepResult, rotateCredentialStep } from './rotateCredentialStep.js';
@@ -38,6 +38,7 @@ export interface RotationRun {
 }
 
 const DAY_MS = 86_400_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Runs whole rotations in-process (local mode, "rotate now") with the same step code the rotation
@@ -112,11 +113,29 @@ export class CredentialRotation {
   private async rotate(secretName: string, actor: string): Promise<RotationRun> {
     const current = await this.deps.secrets.getSecretValue(secretName, 'AWSCURRENT');
     const pending = await this.deps.secrets.getSecretValue(secretName, 'AWSPENDING');
+    if (current) await this.recordUnrecordedFinish(secretName, current, actor);
     const resumed = pending !== undefined && pending.versionId !== current?.versionId;
     const token = resumed ? pending.versionId : randomUUID();
     const steps: RotationStepResult[] = [];
     for (const step of ROTATION_STEPS) steps.push(await this.step(secretName, token, step, actor));
     return { secretName, versionId: token, resumed, steps };
+  }
+
+  /**
+   * A crash after finishSecret promoted its version but before the ledger recorded it leaves no
+   * pending version to resume, so nothing would ever record that the credential changed. If the
+   * current version came from a rotation whose finish is not in the ledger, finishSecret runs again
+   * now: it finds the work done and records it, as a Secrets Manager retry of the step would.
+   */
+  private async recordUnrecordedFinish(secretName: string, current: SecretVersion, actor: string): Promise<void> {
+    // Its steps were recorded after the version was written; look back a little further for skew.
+    const since = new Date(Date.parse(current.createdAt) - CLOCK_SKEW_MS).toISOString();
+    const ofCurrent = (await this.deps.ledgerStore.recent(`credential#${secretName}`, since)).filter(
+      (event) => event.type.startsWith('rotation.') && (event.detail as { versionId?: unknown } | undefined)?.versionId === current.versionId,
+    );
+    // Not made by a rotation (the operator put it), or its finish is recorded: nothing is missing.
+    if (ofCurrent.length === 0 || ofCurrent.some((event) => event.type === 'rotation.finishSecret' && event.outcome !== 'failed')) return;
+    await this.step(secretName, current.versionId, 'finishSecret', actor);
   }
 
   private async record(secretName: string, type: string, outcome: 'applied' | 'skipped' | 'failed', actor: string, detail: Record<string, unknown>): Promise<void> {

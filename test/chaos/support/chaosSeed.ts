@@ -1,0 +1,25 @@
+import { randomInt } from 'node:crypto';
+
+/**
+ * The seed of one chaos test: CHAOS_SEED when set (to replay a failure), else a fresh one. Each
+ * test derives its own from it (`salt`), so replaying one file does not depend on the other having
+ * run first. Printed either way, because a chaos failure without its seed cannot be reproduced.
+ */
+export function chaosSeed(salt: string): number {
+  const given = process.env.CHAOS_SEED;
+  let seed: number;
+  if (given !== undefined && given !== '') {
+    if (!/^\d+$/.test(given) || Number(given) > 0xffff_ffff) throw new Error(`CHAOS_SEED must be an integer from 0 to 4294967295, not "${given}"`);
+    seed = Number(given);
+  } else {
+    seed = randomInt(0, 0xffff_ffff);
+  }
+  process.stdout.write(`[chaos] ${salt}: seed ${seed} (replay with CHAOS_SEED=${seed} npm run test:chaos)\n`);
+  return (seed ^ hash(salt)) >>> 0;
+}
+
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (const char of text) h = Math.imul(h ^ char.charCodeAt(0), 0x01000193);
+  return h >>> 0;
+}
