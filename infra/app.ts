@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError } from '../lib/config/ConfigError.js';
 import type { EngineConfigSource } from './constructs/EngineConfigParameter.js';
 import { ServiceStack } from './stacks/ServiceStack.js';
@@ -17,6 +18,8 @@ const rateLimitContext = app.node.tryGetContext('apiRateLimit') as string | numb
 const fanoutConcurrencyContext = app.node.tryGetContext('fanoutConcurrency') as string | number | undefined;
 const configFile = app.node.tryGetContext('configFile') as string | undefined;
 const archiveRetentionContext = app.node.tryGetContext('archiveRetentionDays') as string | number | undefined;
+const wafRateLimitContext = app.node.tryGetContext('wafRateLimit') as string | number | undefined;
+const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
 
 try {
   const stateful = new StatefulStack(app, `${prefix}Stateful`, {
@@ -30,6 +33,8 @@ try {
     stateful,
     ...(rateLimitContext !== undefined ? { rateLimit: Number(rateLimitContext) } : {}),
     ...(fanoutConcurrencyContext !== undefined ? { fanoutConcurrency: Number(fanoutConcurrencyContext) } : {}),
+    ...(wafRateLimitContext !== undefined ? { wafRateLimit: Number(wafRateLimitContext) } : {}),
+    ...(alarmEmail !== undefined && alarmEmail !== '' ? { alarmEmail } : {}),
   });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
@@ -39,6 +44,9 @@ try {
   process.exit(1);
 }
 Tags.of(app).add('application', 'perimeter');
+// AWS Solutions checks run at every synth: a finding that is neither fixed nor acknowledged with a
+// reason (infra/nag/) fails `cdk synth` and `cdk deploy`. test/infra runs the same checks.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
 /** The file's text; the stateful stack validates it. */
 function readConfigFile(path: string): EngineConfigSource {

@@ -3,13 +3,17 @@ import { requireEnv } from '../../lib/config/readEnv.js';
 import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
 import { createAwsEngine } from '../shared/createAwsEngine.js';
 import { readEngineEnvironment } from '../shared/readEngineEnvironment.js';
+import { restApiHandler } from '../shared/restApiHandler.js';
 import { createAdminHandler } from './createAdminHandler.js';
 
 const logger = createJsonLogger('perimeter-admin');
 const engine = await createAwsEngine(readEngineEnvironment(), logger);
 
-export const handler = createAdminHandler({
-  engine,
-  tokens: new SecretStoreTokenVerifier({ secrets: engine.secrets, secretName: requireEnv('ADMIN_TOKENS_SECRET_ID') }),
-  logger,
-});
+// Behind the REST API (payload 1.0); the handler itself reads 2.0 events, as local mode sends them.
+export const handler = restApiHandler(
+  createAdminHandler({
+    engine,
+    tokens: new SecretStoreTokenVerifier({ secrets: engine.secrets, secretName: requireEnv('ADMIN_TOKENS_SECRET_ID') }),
+    logger,
+  }),
+);

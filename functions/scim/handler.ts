@@ -3,6 +3,7 @@ import { requireEnv } from '../../lib/config/readEnv.js';
 import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
 import { createAwsEngine } from '../shared/createAwsEngine.js';
 import { readEngineEnvironment } from '../shared/readEngineEnvironment.js';
+import { restApiHandler } from '../shared/restApiHandler.js';
 import { createScimHandler } from './createScimHandler.js';
 
 // Lambda entry point. Configuration is read once per cold start; a missing variable or an invalid
@@ -10,8 +11,11 @@ import { createScimHandler } from './createScimHandler.js';
 const logger = createJsonLogger('perimeter-scim');
 const engine = await createAwsEngine(readEngineEnvironment(), logger);
 
-export const handler = createScimHandler({
-  ...engine,
-  tokens: new SecretStoreTokenVerifier({ secrets: engine.secrets, secretName: requireEnv('SCIM_TOKENS_SECRET_ID') }),
-  logger,
-});
+// Behind the REST API (payload 1.0); the handler itself reads 2.0 events, as local mode sends them.
+export const handler = restApiHandler(
+  createScimHandler({
+    ...engine,
+    tokens: new SecretStoreTokenVerifier({ secrets: engine.secrets, secretName: requireEnv('SCIM_TOKENS_SECRET_ID') }),
+    logger,
+  }),
+);

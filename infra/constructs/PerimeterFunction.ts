@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundling, lambdaNodeOptions } from './lambdaBundling.js';
 
 export interface PerimeterFunctionProps {
   /** Handler file relative to the repository root, exporting `handler`. */
@@ -54,17 +55,9 @@ export class PerimeterFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(29),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: lambdaNodeOptions, ...props.environment },
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // The Lambda runtime ships the AWS SDK, but we pin our own version for reproducible builds.
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies call require(); give the ESM bundle one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...lambdaBundling,
         ...(props.bundledDirectories !== undefined && props.bundledDirectories.length > 0
           ? { commandHooks: copyAfterBundling(props.bundledDirectories) }
           : {}),

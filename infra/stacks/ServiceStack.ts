@@ -1,6 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Arn, ArnFormat, Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,18 +8,31 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { accessTable, directoryTable, ledgerTable, operationsTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
 import { ARCHIVE_PREFIX } from '../../lib/adapters/s3/S3LedgerArchive.js';
 import { ConfigError } from '../../lib/config/ConfigError.js';
 import type { PerimeterConfig } from '../../lib/config/perimeterConfigSchema.js';
+import { ApiFirewall } from '../constructs/ApiFirewall.js';
 import { CredentialRotationSchedules } from '../constructs/CredentialRotationSchedules.js';
+import { PerimeterAlarms } from '../constructs/PerimeterAlarms.js';
+import { PerimeterApi } from '../constructs/PerimeterApi.js';
 import { PerimeterFunction, type PerimeterFunctionProps } from '../constructs/PerimeterFunction.js';
 import { StepQueue } from '../constructs/StepQueue.js';
+import { iam5ResourceFinding } from '../nag/iam5ResourceFinding.js';
+import { NAG_REASONS } from '../nag/nagReasons.js';
 import type { StatefulStack } from './StatefulStack.js';
 
 export interface ServiceStackProps extends StackProps {
   readonly stateful: StatefulStack;
-  /** Requests per second the API accepts before throttling (burst is twice this). */
+  /** Requests per second the API stage accepts before throttling (burst is twice this); default 50. */
   readonly rateLimit?: number;
+  /**
+   * Requests one source IP may send in 5 minutes before AWS WAF blocks it with 429 (CDK context
+   * `wafRateLimit`); default DEFAULT_WAF_RATE_LIMIT (1000).
+   */
+  readonly wafRateLimit?: number;
+  /** An e-mail address subscribed to the alarm topic (CDK context `alarmEmail`); none by default. */
+  readonly alarmEmail?: string;
   /** Concurrent worker instances each queue's event source may run (2-1000); default 20. */
   readonly fanoutConcurrency?: number;
 }
@@ -94,7 +105,12 @@ function assertSecretsReadable(config: PerimeterConfig, origin: string): void {
  * rotation; stateless, safe to replace.
  */
 export class ServiceStack extends Stack {
-  public readonly api: apigw.HttpApi;
+  /** The REST API, its stage and routes. */
+  public readonly api: PerimeterApi;
+  /** AWS WAF on the API stage: rate limit per source IP and AWS managed rule groups. */
+  public readonly firewall: ApiFirewall;
+  /** The alarm topic and every alarm that notifies it. */
+  public readonly alarms: PerimeterAlarms;
   public readonly scimFunction: lambda.IFunction;
   public readonly hrWebhookFunction: lambda.IFunction;
   public readonly adminFunction: lambda.IFunction;
@@ -236,7 +252,9 @@ export class ServiceStack extends Stack {
     stateful.adminTokens.grantRead(audit);
     this.auditFunction = audit;
 
-    const consoleFunction = new PerimeterFunction(this, 'Console', CONSOLE_FUNCTION).function;
+    const consoleConstruct = new PerimeterFunction(this, 'Console', CONSOLE_FUNCTION);
+    this.acknowledgeFunctionFindings(consoleConstruct, []);
+    const consoleFunction = consoleConstruct.function;
     this.consoleFunction = consoleFunction;
 
     const scheduledJob = this.engineFunction('ScheduledJob', { ...NO_DUTIES, plans: true, readsPerimeterSecrets: true, requestsRotation: true }, {
@@ -247,6 +265,7 @@ export class ServiceStack extends Stack {
       timeout: JOB_TIMEOUT,
     }).function;
     scheduledJob.grantInvoke(this.schedulerRole);
+    Validations.of(this.schedulerRole).acknowledge({ id: iam5ResourceFinding(this, `${scheduledJob.functionArn}:*`), reason: NAG_REASONS.functionVersions });
     this.scheduledJobFunction = scheduledJob;
 
     // Two workers on one handler. The kill-switch lane has its own function and event source, so
@@ -281,51 +300,49 @@ export class ServiceStack extends Stack {
     });
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
-    this.api = new apigw.HttpApi(this, 'Api', {
-      description: 'Perimeter: SCIM, HR webhooks, admin and audit APIs, auditor console',
-      createDefaultStage: false,
+    this.api = new PerimeterApi(this, 'Api', {
+      routes: { scim, hrWebhook, admin, audit, console: consoleFunction },
+      rateLimit: props.rateLimit ?? 50,
+      accessLogs,
     });
-    const rate = props.rateLimit ?? 50;
-    new apigw.HttpStage(this, 'DefaultStage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: rate, burstLimit: rate * 2 },
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+    this.firewall = new ApiFirewall(this, 'Firewall', {
+      stage: this.api.stage,
+      ...(props.wafRateLimit !== undefined ? { rateLimit: props.wafRateLimit } : {}),
     });
-    const scimIntegration = new HttpLambdaIntegration('ScimIntegration', scim);
-    this.api.addRoutes({ path: '/scim/v2', methods: [apigw.HttpMethod.ANY], integration: scimIntegration });
-    this.api.addRoutes({ path: '/scim/v2/{proxy+}', methods: [apigw.HttpMethod.ANY], integration: scimIntegration });
-    this.api.addRoutes({
-      path: '/hooks/hr/{source}',
-      methods: [apigw.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('HrWebhookIntegration', hrWebhook),
-    });
-    this.api.addRoutes({
-      path: '/admin/{proxy+}',
-      methods: [apigw.HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('AdminIntegration', admin),
-    });
-    // Read-only: GET only, so any other method is API Gateway's 404 before a function runs.
-    this.api.addRoutes({
-      path: '/audit/{proxy+}',
-      methods: [apigw.HttpMethod.GET],
-      integration: new HttpLambdaIntegration('AuditIntegration', audit),
-    });
-    const consoleIntegration = new HttpLambdaIntegration('ConsoleIntegration', consoleFunction);
-    this.api.addRoutes({ path: '/console', methods: [apigw.HttpMethod.GET], integration: consoleIntegration });
-    this.api.addRoutes({ path: '/console/{proxy+}', methods: [apigw.HttpMethod.GET], integration: consoleIntegration });
     new CfnOutput(this, 'ScimBaseUrl', {
       description: 'Give this to the IdP as the SCIM base URL (Okta) or tenant URL (Entra ID)',
-      value: `${this.api.apiEndpoint}/scim/v2`,
+      value: `${this.api.url}/scim/v2`,
     });
     new CfnOutput(this, 'ApiUrl', {
       description: 'HR webhooks at <ApiUrl>/hooks/hr/<source>, the admin API at <ApiUrl>/admin/..., the audit API at <ApiUrl>/audit/...',
-      value: this.api.apiEndpoint,
+      value: this.api.url,
     });
     new CfnOutput(this, 'ConsoleUrl', {
       description: 'The auditor\'s web console (sign in with an auditor or admin token)',
-      value: `${this.api.apiEndpoint}/console`,
+      value: `${this.api.url}/console`,
+    });
+
+    this.alarms = new PerimeterAlarms(this, 'Alarms', {
+      ...(props.alarmEmail !== undefined ? { email: props.alarmEmail } : {}),
+      functions: {
+        ScimFunction: scim,
+        HrWebhook: hrWebhook,
+        AdminApi: admin,
+        AuditApi: audit,
+        Console: consoleFunction,
+        ScheduledJob: scheduledJob,
+        FanoutWorker: this.fanoutWorker,
+        LockoutWorker: this.lockoutWorker,
+        RotateSecret: rotate.function,
+        ...(this.retentionFunction !== undefined ? { Retention: this.retentionFunction } : {}),
+      },
+      deadLetterQueues: { StepQueue: this.stepQueue.deadLetterQueue, LockoutQueue: this.lockoutQueue.deadLetterQueue },
+      apiStage: this.api.stage,
+      alarms: { 'Rotation failures': this.rotationFailureAlarm },
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Every Perimeter alarm notifies this SNS topic (subscribe e-mail with the alarmEmail context, or anything else SNS delivers to)',
+      value: this.alarms.topic.topicArn,
     });
   }
 
@@ -376,7 +393,64 @@ export class ServiceStack extends Stack {
       stateful.jobs.grants.deleteSchedules(fn);
       this.schedulerRole.grantPassRole(fn.grantPrincipal);
     }
+    this.acknowledgeFunctionFindings(perimeterFunction, [
+      { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: NAG_REASONS.kmsDataKeyActions },
+      { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: NAG_REASONS.kmsDataKeyActions },
+      ...this.tableIndexFindings(),
+      ...(duties.readsPerimeterSecrets || duties.rotatesSecrets || duties.requestsRotation
+        ? [{ id: iam5ResourceFinding(this, this.perimeterSecretsPattern), reason: NAG_REASONS.perimeterSecrets }]
+        : []),
+      ...(duties.plans
+        ? [{ id: iam5ResourceFinding(this, this.jobSchedulesPattern()), reason: NAG_REASONS.jobSchedules }]
+        : []),
+    ]);
     return perimeterFunction;
+  }
+
+  /**
+   * Acknowledges the cdk-nag findings every Perimeter function has (its logging policy, X-Ray's
+   * "*", the pinned runtime) and the given ones, on that function (its role and policy) only.
+   */
+  private acknowledgeFunctionFindings(perimeterFunction: PerimeterFunction, findings: readonly { id: string; reason: string }[]): void {
+    Validations.of(perimeterFunction).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: NAG_REASONS.lambdaBasicExecutionRole,
+      },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: NAG_REASONS.xrayWildcard },
+      { id: 'AwsSolutions-L1', reason: NAG_REASONS.lambdaRuntime },
+      ...findings,
+    );
+  }
+
+  /** The schedules of the jobs group, as the group's schedule grants write them (the resource cdk-nag reports). */
+  private jobSchedulesPattern(): string {
+    const { jobs } = this.stateful;
+    return Arn.format({
+      region: jobs.env.region,
+      account: jobs.env.account,
+      partition: Aws.PARTITION,
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${jobs.scheduleGroupName}/*`,
+    });
+  }
+
+  /**
+   * The IAM5 findings for the index ARNs of the tables that have global secondary indexes (every
+   * table grant includes <table ARN>/index/*), as imported from the stateful stack.
+   */
+  private tableIndexFindings(): { id: string; reason: string }[] {
+    const { stateful } = this;
+    const tables = [
+      [stateful.directory, directoryTable],
+      [stateful.ledger, ledgerTable],
+      [stateful.access, accessTable],
+      [stateful.operations, operationsTable],
+    ] as const;
+    return tables
+      .filter(([, definition]) => definition.globalIndexes.length > 0)
+      .map(([table]) => ({ id: iam5ResourceFinding(this, `${stateful.exportValue(table.tableArn)}/index/*`), reason: NAG_REASONS.tableIndexes }));
   }
 
   /**
@@ -395,6 +469,7 @@ export class ServiceStack extends Stack {
     stateful.ledger.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
     stateful.key.grantDecrypt(fn);
     stateful.configParameter.grantRead(fn);
+    this.acknowledgeFunctionFindings(perimeterFunction, this.tableIndexFindings());
     return perimeterFunction;
   }
 
@@ -411,7 +486,7 @@ export class ServiceStack extends Stack {
    */
   private retention(engineEnvironment: Record<string, string>, defaultScheduleGroup: scheduler.IScheduleGroup): lambda.IFunction {
     const { stateful } = this;
-    const fn = new PerimeterFunction(this, 'Retention', {
+    const retentionFunction = new PerimeterFunction(this, 'Retention', {
       entry: 'functions/retention/handler.ts',
       description: 'Perimeter ledger retention: seal, archive events older than the policy to S3, then delete them',
       environment: {
@@ -421,12 +496,20 @@ export class ServiceStack extends Stack {
         ARCHIVE_KEY_ARN: stateful.key.keyArn,
       },
       timeout: RETENTION_TIMEOUT,
-    }).function;
+    });
+    const fn = retentionFunction.function;
     stateful.ledger.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     stateful.operations.grantReadWriteData(fn);
     stateful.archiveBucket.grantPut(fn, `${ARCHIVE_PREFIX}*`);
     stateful.key.grantEncryptDecrypt(fn);
     stateful.configParameter.grantRead(fn);
+    this.acknowledgeFunctionFindings(retentionFunction, [
+      { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: NAG_REASONS.kmsDataKeyActions },
+      { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: NAG_REASONS.kmsDataKeyActions },
+      { id: iam5ResourceFinding(this, `${stateful.exportValue(stateful.ledger.tableArn)}/index/*`), reason: NAG_REASONS.tableIndexes },
+      { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: NAG_REASONS.archiveObjects },
+      { id: iam5ResourceFinding(this, `${stateful.exportValue(stateful.archiveBucket.bucketArn)}/${ARCHIVE_PREFIX}*`), reason: NAG_REASONS.archiveObjects },
+    ]);
 
     const role = new iam.Role(this, 'RetentionSchedulerRole', {
       description: 'Perimeter: EventBridge Scheduler invokes the retention function',
@@ -447,6 +530,7 @@ export class ServiceStack extends Stack {
         maxEventAge: Duration.hours(6),
       }),
     });
+    Validations.of(role).acknowledge({ id: iam5ResourceFinding(this, `${fn.functionArn}:*`), reason: NAG_REASONS.functionVersions });
     return fn;
   }
 

@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -16,6 +16,7 @@ import {
 import { ConfigError } from '../../lib/config/ConfigError.js';
 import type { PerimeterConfig } from '../../lib/config/perimeterConfigSchema.js';
 import { EngineConfigParameter, type EngineConfigSource } from '../constructs/EngineConfigParameter.js';
+import { NAG_REASONS } from '../nag/nagReasons.js';
 
 export interface StatefulStackProps extends StackProps {
   /** The operator's config file (CDK context `configFile`); the engine's defaults when absent. */
@@ -153,6 +154,7 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     pin(bucket, 'ArchiveBucket');
+    Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: NAG_REASONS.archiveAccessLogs });
     return bucket;
   }
 
@@ -186,6 +188,7 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     pin(secret, id);
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: NAG_REASONS.tokenSecretRotation });
     return secret;
   }
 }

@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRotateSecretHandler } from '../../functions/rotate-secret/createRotateSecretHandler.js';
 import { readEngineEnvironment } from '../../functions/shared/readEngineEnvironment.js';
@@ -14,6 +17,7 @@ import { accessTable, directoryTable, ledgerTable, operationsTable } from '../..
 import { ConfigError } from '../../lib/config/ConfigError.js';
 import type { CredentialRotation } from '../../lib/credentials/CredentialRotation.js';
 import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
+import { DEFAULT_WAF_RATE_LIMIT } from '../../infra/constructs/ApiFirewall.js';
 import { rotationScheduleExpression } from '../../infra/constructs/CredentialRotationSchedules.js';
 import type { EngineConfigSource } from '../../infra/constructs/EngineConfigParameter.js';
 import { PerimeterFunction } from '../../infra/constructs/PerimeterFunction.js';
@@ -30,7 +34,7 @@ interface SynthOptions {
   readonly service?: Partial<ServiceStackProps>;
 }
 
-function synth(options: SynthOptions = {}): { stateful: Template; service: Template; serviceStack: ServiceStack } {
+function synth(options: SynthOptions = {}): { stateful: Template; service: Template; serviceStack: ServiceStack; app: App } {
   // Skip esbuild bundling: these tests are about the templates, not the bundle.
   const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
   const stateful = new StatefulStack(app, 'TestStateful', {
@@ -39,7 +43,7 @@ function synth(options: SynthOptions = {}): { stateful: Template; service: Templ
     ...options.stateful,
   });
   const service = new ServiceStack(app, 'TestService', { env, stateful, ...options.service });
-  return { stateful: Template.fromStack(stateful), service: Template.fromStack(service), serviceStack: service };
+  return { stateful: Template.fromStack(stateful), service: Template.fromStack(service), serviceStack: service, app };
 }
 
 /** Synthesises with an engine config given as an object. */
@@ -147,6 +151,36 @@ function queueLogicalId(template: Template, id: 'StepQueue' | 'LockoutQueue', pa
 function exportNames(template: Template): string[] {
   const outputs = (template.toJSON().Outputs ?? {}) as Record<string, { Export?: { Name: string } }>;
   return Object.values(outputs).flatMap((output) => (output.Export ? [output.Export.Name] : []));
+}
+
+interface ApiRoute {
+  readonly method: string;
+  /** The resource path, e.g. /scim/v2/{proxy+} (below the stage). */
+  readonly path: string;
+  /** The logical id of the function the route's integration invokes. */
+  readonly functionId: string;
+  readonly integration: Record<string, unknown>;
+}
+
+/** Every method of the REST API, with its full resource path and the function it invokes. */
+function apiRoutes(template: Template): ApiRoute[] {
+  const all = resources(template);
+  const pathOf = (resourceId: string): string => {
+    const resource = all[resourceId] as Resource;
+    const parent = resource.Properties.ParentId as { Ref?: string };
+    return `${parent.Ref !== undefined ? pathOf(parent.Ref) : ''}/${String(resource.Properties.PathPart)}`;
+  };
+  return Object.values(all)
+    .filter((resource) => resource.Type === 'AWS::ApiGateway::Method')
+    .map((method) => {
+      const integration = method.Properties.Integration as Record<string, unknown>;
+      return {
+        method: method.Properties.HttpMethod as string,
+        path: pathOf((method.Properties.ResourceId as { Ref: string }).Ref),
+        functionId: /"Fn::GetAtt":\["(\w+)","Arn"\]/.exec(JSON.stringify(integration.Uri))?.[1] ?? '',
+        integration,
+      };
+    });
 }
 
 /** Every Fn::ImportValue name anywhere in a value. */
@@ -299,36 +333,102 @@ describe('CDK stacks', () => {
       TracingConfig: { Mode: 'Active' },
       Timeout: 29,
     });
-    service.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /scim/v2/{proxy+}' });
-    service.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /scim/v2' });
-    service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-    });
+    const scimRoutes = apiRoutes(service).filter((route) => route.path.startsWith('/scim/v2'));
+    expect(scimRoutes.map((route) => `${route.method} ${route.path}`).sort()).toEqual(['ANY /scim/v2', 'ANY /scim/v2/{proxy+}']);
+    for (const route of scimRoutes) expect(route.functionId).toBe(functionLogicalId(service, 'ScimFunction'));
   });
 
-  it('routes HR webhooks, the admin and audit APIs and the console to their own functions', () => {
-    for (const [routeKey, id] of [
-      ['POST /hooks/hr/{source}', 'HrWebhook'],
-      ['ANY /admin/{proxy+}', 'AdminApi'],
-      ['GET /audit/{proxy+}', 'AuditApi'],
-      ['GET /console', 'Console'],
-      ['GET /console/{proxy+}', 'Console'],
-    ] as const) {
-      // Act
-      const routes = Object.values(service.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
-      const target = JSON.stringify((routes[0] as Resource | undefined)?.Properties.Target);
-      const integrationId = /"(\w+Integration\w+)"/.exec(target)?.[1] ?? '';
-      const integration = resources(service)[integrationId];
+  it('serves a regional REST API with Lambda proxy routes to each function, and nothing else', () => {
+    // Act
+    const routes = apiRoutes(service).map((route) => [`${route.method} ${route.path}`, route.functionId, route.integration] as const);
 
-      // Assess
-      expect(routes, routeKey).toHaveLength(1);
-      expect(JSON.stringify(integration?.Properties.IntegrationUri)).toContain(functionLogicalId(service, id));
-    }
-    // The auditor's side is GET only: no other method, nor any other path, reaches either function.
-    const auditorRoutes = Object.values(service.findResources('AWS::ApiGatewayV2::Route'))
-      .map((route) => route.Properties.RouteKey as string)
-      .filter((routeKey) => /\/(audit|console)\b/.test(routeKey));
-    expect(auditorRoutes.sort()).toEqual(['GET /audit/{proxy+}', 'GET /console', 'GET /console/{proxy+}']);
+    // Assess: the same paths and methods as local mode; the auditor's side is GET only.
+    expect(routes.map(([route, functionId]) => [route, functionId]).sort()).toEqual(
+      [
+        ['ANY /scim/v2', functionLogicalId(service, 'ScimFunction')],
+        ['ANY /scim/v2/{proxy+}', functionLogicalId(service, 'ScimFunction')],
+        ['POST /hooks/hr/{source}', functionLogicalId(service, 'HrWebhook')],
+        ['ANY /admin/{proxy+}', functionLogicalId(service, 'AdminApi')],
+        ['GET /audit/{proxy+}', functionLogicalId(service, 'AuditApi')],
+        ['GET /console', functionLogicalId(service, 'Console')],
+        ['GET /console/{proxy+}', functionLogicalId(service, 'Console')],
+      ].sort(),
+    );
+    for (const [route, , integration] of routes) expect(integration, route).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+    service.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    service.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] }, FailOnWarnings: true });
+    service.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    // A path or method without a route is a 404, as it was behind the HTTP API, not "Missing Authentication Token".
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'MISSING_AUTHENTICATION_TOKEN', StatusCode: '404' });
+  });
+
+  it('lets API Gateway invoke each route’s function from the api stage only, without test-invoke permissions', () => {
+    // Act
+    const permissions = Object.values(service.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }));
+    const functions = new Set(permissions.map((permission) => JSON.stringify(permission.Properties.FunctionName)));
+
+    // Assess: one per route (7), every source ARN on the api stage.
+    expect(permissions).toHaveLength(7);
+    for (const permission of permissions) expect(JSON.stringify(permission.Properties.SourceArn)).toMatch(/\/",\{"Ref":"ApiRestApiDeploymentStageapi\w+"\},"\/(\*|GET|POST)\/(scim|hooks|admin|audit|console)/);
+    expect(JSON.stringify(permissions)).not.toContain('test-invoke-stage');
+    expect([...functions].sort()).toEqual(
+      ['ScimFunction', 'HrWebhook', 'AdminApi', 'AuditApi', 'Console'].map((id) => JSON.stringify({ 'Fn::GetAtt': [functionLogicalId(service, id as FunctionId), 'Arn'] })).sort(),
+    );
+  });
+
+  it('throttles the stage, traces it, logs every request (no headers, no bodies) and failed ones in detail', () => {
+    // Act
+    const stages = Object.entries(service.findResources('AWS::ApiGateway::Stage'));
+    const [, stage] = stages[0] as [string, Resource & { DependsOn?: string[] }];
+    const format = (stage.Properties.AccessLogSetting as { Format: string }).Format;
+    const accessLogsId = Object.keys(service.findResources('AWS::Logs::LogGroup')).find((id) => /^ApiAccessLogs[0-9A-F]{8}$/.test(id));
+    const executionLogs = Object.entries(service.findResources('AWS::Logs::LogGroup')).find(([id]) => /^ApiExecutionLogs[0-9A-F]{8}$/.test(id));
+
+    // Assess
+    expect(stages).toHaveLength(1);
+    expect(stage.Properties).toMatchObject({
+      StageName: 'api',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [accessLogsId, 'Arn'] } },
+      MethodSettings: [
+        { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR', DataTraceEnabled: false },
+      ],
+    });
+    // One JSON object per request (API Gateway quotes and escapes the error message itself).
+    const line = JSON.parse(format.replace('$context.error.messageString', '"-"')) as Record<string, string>;
+    expect(line).toMatchObject({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', status: '$context.status', wafResponseCode: '$context.wafResponseCode' });
+    expect(format).not.toMatch(/header|authorization|requestOverride|body|userAgent/i);
+    // The execution log group exists, with a retention period, before the stage logs to it.
+    expect(executionLogs?.[1].Properties.RetentionInDays).toBe(365);
+    expect(JSON.stringify(executionLogs?.[1].Properties.LogGroupName)).toContain('API-Gateway-Execution-Logs_');
+    expect(stage.DependsOn).toContain(executionLogs?.[0]);
+    expect(resources(service)[accessLogsId as string]?.Properties.RetentionInDays).toBe(365);
+    // REST API logging needs the region's API Gateway account role; it is set, and kept on delete.
+    service.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+  });
+
+  it('takes the stage throttle from rateLimit', () => {
+    // Act
+    const { service: custom } = synth({ service: { rateLimit: 10 } });
+
+    // Assess
+    custom.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 })] });
+  });
+
+  it('outputs the stage’s URLs: ScimBaseUrl, ApiUrl and ConsoleUrl, each under /api', () => {
+    // Act
+    const outputs = service.toJSON().Outputs as Record<string, { Value: { 'Fn::Join': [string, unknown[]] } }>;
+    const rendered = (name: string): string =>
+      (outputs[name]?.Value['Fn::Join'][1] ?? []).map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part)}>`)).join('');
+    const apiId = Object.keys(service.findResources('AWS::ApiGateway::RestApi'))[0] as string;
+    const base = `https://<{"Ref":"${apiId}"}>.execute-api.${env.region}.<{"Ref":"AWS::URLSuffix"}>/api`;
+
+    // Assess: what the functions see as rawPath (requestContext.path) starts with /api too.
+    expect(rendered('ApiUrl')).toBe(base);
+    expect(rendered('ScimBaseUrl')).toBe(`${base}/scim/v2`);
+    expect(rendered('ConsoleUrl')).toBe(`${base}/console`);
+    // RestApi's own Endpoint output (with a trailing slash) is not there to confuse.
+    expect(Object.keys(outputs).filter((name) => name.startsWith('ApiRestApiEndpoint'))).toEqual([]);
   });
 
   it('gives every engine function the environment functions/shared/readEngineEnvironment.ts reads', () => {
@@ -644,6 +744,326 @@ describe('CDK stacks', () => {
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"reconcile"}' }, State: 'DISABLED' });
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"recover"}' }, State: 'ENABLED' });
     off.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Input: '{"task":"checkpoint"}' }, ScheduleExpression: 'rate(1 day)' });
+  });
+});
+
+describe('AWS WAF on the API stage', () => {
+  let service: Template;
+  beforeAll(() => {
+    ({ service } = synth());
+  });
+
+  /** The one web ACL's rules, by name. */
+  function rules(template: Template): Map<string, Record<string, unknown>> {
+    const acls = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+    expect(acls).toHaveLength(1);
+    const list = (acls[0] as Resource).Properties.Rules as Record<string, unknown>[];
+    return new Map(list.map((rule) => [rule.Name as string, rule]));
+  }
+
+  it('blocks a source IP above 1000 requests in 5 minutes, first, with 429 and Retry-After', () => {
+    // Act
+    const rateRule = rules(service).get('RateLimitPerIp');
+
+    // Assess
+    expect(DEFAULT_WAF_RATE_LIMIT).toBe(1000);
+    expect(rateRule).toMatchObject({
+      Priority: 0,
+      Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 300 } },
+      Action: {
+        Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests', ResponseHeaders: [{ Name: 'retry-after', Value: '60' }] } },
+      },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true },
+    });
+    service.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true },
+      CustomResponseBodies: { TooManyRequests: { ContentType: 'APPLICATION_JSON' } },
+    });
+  });
+
+  it('adds the AWS IP reputation and known bad inputs groups, and not the core rule set that blocks bodies over 8 KB', () => {
+    // Act
+    const all = rules(service);
+    const managed = [...all.values()]
+      .map((rule) => (rule.Statement as { ManagedRuleGroupStatement?: { VendorName: string; Name: string } }).ManagedRuleGroupStatement)
+      .filter((group) => group !== undefined);
+
+    // Assess
+    expect(managed).toEqual([
+      { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+      { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+    ]);
+    for (const rule of all.values()) expect(rule.VisibilityConfig, String(rule.Name)).toMatchObject({ CloudWatchMetricsEnabled: true });
+    expect(JSON.stringify(service.toJSON())).not.toContain('AWSManagedRulesCommonRuleSet');
+  });
+
+  it('associates the web ACL with the api stage', () => {
+    // Act
+    const associations = Object.values(service.findResources('AWS::WAFv2::WebACLAssociation'));
+    const aclId = Object.keys(service.findResources('AWS::WAFv2::WebACL'))[0];
+    const stageId = Object.keys(service.findResources('AWS::ApiGateway::Stage'))[0];
+    const apiId = Object.keys(service.findResources('AWS::ApiGateway::RestApi'))[0];
+
+    // Assess
+    expect(associations).toHaveLength(1);
+    expect(associations[0]?.Properties).toEqual({
+      ResourceArn: { 'Fn::Join': ['', [`arn:aws:apigateway:${env.region}::/restapis/`, { Ref: apiId }, '/stages/', { Ref: stageId }]] },
+      WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+    });
+  });
+
+  it('logs blocked and counted requests to a WAF log group, the Authorization header redacted', () => {
+    // Act
+    const logging = Object.values(service.findResources('AWS::WAFv2::LoggingConfiguration'));
+    const groupId = Object.keys(service.findResources('AWS::Logs::LogGroup')).find((id) => /^FirewallLogs[0-9A-F]{8}$/.test(id)) as string;
+    const group = resources(service)[groupId] as Resource;
+
+    // Assess
+    expect(logging).toHaveLength(1);
+    expect(logging[0]?.Properties).toMatchObject({
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+      LoggingFilter: { DefaultBehavior: 'DROP', Filters: [{ Behavior: 'KEEP', Requirement: 'MEETS_ANY' }] },
+    });
+    expect(JSON.stringify(logging[0]?.Properties.LogDestinationConfigs)).toContain(`{"Ref":"${groupId}"}`);
+    expect(JSON.stringify(group.Properties.LogGroupName)).toContain('aws-waf-logs-');
+    expect(group.Properties.RetentionInDays).toBe(365);
+  });
+
+  it('takes the limit from wafRateLimit, and refuses one AWS WAF would', () => {
+    // Act
+    const { service: custom } = synth({ service: { wafRateLimit: 5000 } });
+
+    // Assess
+    expect(rules(custom).get('RateLimitPerIp')).toMatchObject({ Statement: { RateBasedStatement: { Limit: 5000 } } });
+    for (const limit of [9, 1.5, Number.NaN, 2_000_000_001]) {
+      expect(() => synth({ service: { wafRateLimit: limit } }), String(limit)).toThrow(ConfigError);
+    }
+    expect(() => synth({ service: { wafRateLimit: 5 } })).toThrow('wafRateLimit must be a whole number of requests per 5 minutes from 10 to 2000000000');
+  });
+});
+
+describe('alarms', () => {
+  let service: Template;
+  beforeAll(() => {
+    ({ service } = synthConfig({ retention: { keepDays: 365 }, connectors: rotationConfig.connectors }));
+  });
+
+  function topicId(template: Template): string {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    return topics[0] as string;
+  }
+
+  /** Every alarm of the stack with its properties. */
+  function alarms(template: Template): Resource[] {
+    return Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+  }
+
+  it('sends every alarm, into alarm and back to OK, to one topic', () => {
+    // Act
+    const all = alarms(service);
+
+    // Assess
+    expect(all.length).toBeGreaterThan(0);
+    for (const alarm of all) {
+      expect(alarm.Properties.AlarmActions, String(alarm.Properties.AlarmDescription)).toEqual([{ Ref: topicId(service) }]);
+      expect(alarm.Properties.OKActions, String(alarm.Properties.AlarmDescription)).toEqual([{ Ref: topicId(service) }]);
+    }
+    service.hasOutput('AlarmTopicArn', { Value: { Ref: topicId(service) } });
+  });
+
+  it('encrypts the topic with a rotated key of its own that CloudWatch may use, and refuses publishing without TLS', () => {
+    // Act
+    const topic = resources(service)[topicId(service)] as Resource;
+    const keyId = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = resources(service)[keyId] as Resource;
+    const keyStatements = (key.Properties.KeyPolicy as { Statement: Statement[] & { Principal?: unknown }[] }).Statement;
+    const topicPolicy = Object.values(service.findResources('AWS::SNS::TopicPolicy'))[0] as Resource;
+    const topicStatements = (topicPolicy.Properties.PolicyDocument as { Statement: (Statement & { Principal?: unknown })[] }).Statement;
+
+    // Assess
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(keyStatements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringEquals: { 'aws:SourceAccount': env.account } },
+        }),
+      ]),
+    );
+    expect(topicStatements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+      ]),
+    );
+  });
+
+  it('alarms on every function’s Errors and Throttles', () => {
+    // Act
+    const functionIds = Object.keys(service.findResources('AWS::Lambda::Function'));
+
+    // Assess: every function of the stack, Retention and RotateSecret included.
+    expect(functionIds).toHaveLength(10);
+    for (const functionId of functionIds) {
+      for (const metricName of ['Errors', 'Throttles']) {
+        const matching = alarms(service).filter(
+          (alarm) =>
+            alarm.Properties.Namespace === 'AWS/Lambda' &&
+            alarm.Properties.MetricName === metricName &&
+            JSON.stringify(alarm.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId } }]),
+        );
+        expect(matching, `${functionId} ${metricName}`).toHaveLength(1);
+        expect(matching[0]?.Properties).toMatchObject({
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    }
+  });
+
+  it('alarms as soon as either dead-letter queue holds a message', () => {
+    for (const id of ['StepQueue', 'LockoutQueue'] as const) {
+      // Act
+      const deadLetterId = queueLogicalId(service, id, 'DeadLetters');
+      const matching = alarms(service).filter(
+        (alarm) =>
+          alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(alarm.Properties.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] } }]),
+      );
+
+      // Assess: more than 0 messages, i.e. at least 1.
+      expect(matching, id).toHaveLength(1);
+      expect(matching[0]?.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    // The step queues themselves have no such alarm: messages there are work, not failures.
+    for (const id of ['StepQueue', 'LockoutQueue'] as const) {
+      expect(JSON.stringify(alarms(service))).not.toContain(`"${queueLogicalId(service, id, 'Queue')}","QueueName"`);
+    }
+  });
+
+  it('alarms on the API stage’s 5XX responses, and routes the rotation failure alarm to the topic too', () => {
+    // Act
+    const apiId = Object.keys(service.findResources('AWS::ApiGateway::RestApi'))[0];
+    const serverErrors = alarms(service).filter((alarm) => alarm.Properties.MetricName === '5XXError');
+    const rotation = alarms(service).filter((alarm) => alarm.Properties.MetricName === 'RotationFailures');
+
+    // Assess
+    expect(serverErrors).toHaveLength(1);
+    expect(serverErrors[0]?.Properties).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Sum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(JSON.stringify(serverErrors[0]?.Properties.Dimensions)).toContain('"Name":"ApiName"');
+    expect(JSON.stringify(serverErrors[0]?.Properties.Dimensions)).toContain('"Name":"Stage"');
+    expect(apiId).toBeDefined();
+    expect(rotation).toHaveLength(1);
+    expect(rotation[0]?.Properties.AlarmActions).toEqual([{ Ref: topicId(service) }]);
+  });
+
+  it('subscribes alarmEmail to the topic, only when given, and refuses what is not an address', () => {
+    // Act
+    const { service: subscribed } = synth({ service: { alarmEmail: 'oncall@example.com' } });
+
+    // Assess
+    service.resourceCountIs('AWS::SNS::Subscription', 0);
+    subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId(subscribed) } });
+    expect(() => synth({ service: { alarmEmail: 'oncall' } })).toThrow(ConfigError);
+  });
+});
+
+describe('cdk-nag (AwsSolutions checks)', () => {
+  /** The checks' findings on a synthesised app: what `cdk synth` would refuse (errors) or print (warnings). */
+  function nagFindings(app: App): string[] {
+    app.synth();
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    return report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.severity} ${violation.ruleName} at ${resource.constructPath}`));
+  }
+
+  /** Every acknowledgment in the tree: where, which rule, why. */
+  function acknowledgments(root: IConstruct): { path: string; id: string; reason: string }[] {
+    return root.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        // CDK stores each id with a namespace prefix ("Annotation::").
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+    );
+  }
+
+  it('finds no unacknowledged error or warning with the defaults', () => {
+    // Arrange
+    const { app } = synth({ service: { alarmEmail: 'oncall@example.com' } });
+
+    // Act & Assess
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  it('finds none with retention, a rotating credential and every context setting either', () => {
+    // Arrange
+    const { app } = synth({
+      engineConfig: { text: JSON.stringify({ retention: { keepDays: 365 }, connectors: rotationConfig.connectors }), origin: 'perimeter.json' },
+      stateful: { archiveRetentionDays: 3650 },
+      service: { rateLimit: 10, wafRateLimit: 2000, fanoutConcurrency: 30, alarmEmail: 'oncall@example.com' },
+    });
+
+    // Act & Assess
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  it('still finds what is not acknowledged (the checks run and acknowledgments are specific)', () => {
+    // Arrange: a wildcard no acknowledgment covers, in the service stack.
+    const { app, serviceStack } = synth();
+    serviceStack.scimFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:*'], resources: ['*'] }));
+
+    // Act
+    const findings = nagFindings(app);
+
+    // Assess
+    expect(findings).toEqual([expect.stringMatching(/^error AwsSolutions-IAM5\[Action::sqs:\*\] at TestService\/ScimFunction\//)]);
+  });
+
+  it('acknowledges every exception on the resources it concerns, with a written reason, and none for a whole stack', () => {
+    // Arrange
+    const { app } = synthConfig({ retention: { keepDays: 365 }, connectors: rotationConfig.connectors });
+
+    // Act
+    const all = acknowledgments(app);
+    const stackPaths = app.node.children.filter((child) => child instanceof Stack).map((stack) => stack.node.path);
+
+    // Assess
+    expect(all.length).toBeGreaterThan(0);
+    for (const { path, id, reason } of all) {
+      expect(id, path).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      expect(reason.length, `${id} at ${path}`).toBeGreaterThan(60);
+      expect(stackPaths, `${id} acknowledged for a whole stack`).not.toContain(path);
+    }
+    // No blanket IAM5: each wildcard finding is acknowledged by its exact action or resource.
+    expect(all.filter(({ id }) => id === 'AwsSolutions-IAM5')).toEqual([]);
+    // The API's authorization exceptions sit on the REST API, not on the functions.
+    expect(all.filter(({ id }) => /^AwsSolutions-(APIG\d|COG4)$/.test(id)).map(({ path }) => path)).toEqual(Array(3).fill('TestService/Api/RestApi'));
+  });
+
+  it('reaches "*" only with X-Ray, as the acknowledgment of IAM5[Resource::*] says', () => {
+    // Arrange
+    const { service } = synthConfig({ retention: { keepDays: 365 }, connectors: rotationConfig.connectors });
+
+    // Act
+    const everyStar = policyStatements(service).filter((statement) => statement.Resource === '*' || JSON.stringify(statement.Resource) === '["*"]');
+
+    // Assess
+    expect(everyStar.length).toBeGreaterThan(0);
+    expect([...new Set(actionsOf(everyStar))].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 });
 
@@ -1037,10 +1457,17 @@ describe('the console bundle', () => {
     for (const file of ['index.html', 'app.js', 'app.css']) {
       expect(await readFile(join(assetDir, 'static', file), 'utf8'), file).toBe(readFileSync(join('functions/console/static', file), 'utf8'));
     }
-    // The bundle's createConsoleHandler finds them at cold start (static/ beside import.meta.url).
+    // The bundle's createConsoleHandler finds them at cold start (static/ beside import.meta.url), behind restApiHandler.
     const probe = `
       const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
-      const get = (rawPath) => handler({ rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET' } } });
+      // REST API proxy events, as the api stage sends them (requestContext.path carries the stage).
+      const get = (path) => handler({
+        resource: '/console/{proxy+}', path, httpMethod: 'GET', headers: { Host: 'abc.execute-api.eu-west-1.amazonaws.com' },
+        multiValueHeaders: { Host: ['abc.execute-api.eu-west-1.amazonaws.com'] }, queryStringParameters: null,
+        multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null, body: null, isBase64Encoded: false,
+        requestContext: { path: '/api' + path, httpMethod: 'GET', stage: 'api', requestId: 'probe', protocol: 'HTTP/1.1',
+          requestTimeEpoch: 0, identity: { sourceIp: '127.0.0.1' }, accountId: '123456789012', apiId: 'abc' },
+      }, {});
       const results = await Promise.all(['/console', '/console/app.js', '/console/app.css'].map(get));
       process.stdout.write(JSON.stringify(results.map((r) => ({ statusCode: r.statusCode, type: r.headers['content-type'], body: r.body }))));
     `;
@@ -1089,7 +1516,7 @@ describe('infra/app.ts (the entry `npx cdk synth` runs)', () => {
     await writeFile(configFile, JSON.stringify(validConfig));
 
     // Act
-    const result = await synthApp({ configFile, stackPrefix: 'Acme', fanoutConcurrency: '30' });
+    const result = await synthApp({ configFile, stackPrefix: 'Acme', fanoutConcurrency: '30', wafRateLimit: '2500', alarmEmail: 'oncall@example.com' });
 
     // Assess
     expect(result.code, result.stderr).toBe(0);
@@ -1100,6 +1527,20 @@ describe('infra/app.ts (the entry `npx cdk synth` runs)', () => {
     const serviceTemplate = await readFile(join(result.outdir, 'AcmeService.template.json'), 'utf8');
     expect(statefulTemplate).toContain(JSON.stringify(JSON.stringify(validConfig)));
     expect(serviceTemplate).toContain('"MaximumConcurrency": 30');
+    expect(serviceTemplate).toContain('"Limit": 2500');
+    expect(serviceTemplate).toContain('"Endpoint": "oncall@example.com"');
+    // The app runs the AwsSolutions checks at synth; a finding would have failed it, and none is reported.
+    const report = JSON.parse(await readFile(join(result.outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: unknown[] }[] };
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations)).toEqual([]);
+  }, 60_000);
+
+  it('fails the synth on an impossible wafRateLimit, naming the setting', async () => {
+    // Act
+    const tooLow = await synthApp({ stackPrefix: 'Low', wafRateLimit: '5' });
+
+    // Assess
+    expect(tooLow.code).not.toBe(0);
+    expect(tooLow.stderr).toContain('Perimeter cannot be synthesised: wafRateLimit must be a whole number of requests per 5 minutes from 10 to 2000000000');
   }, 60_000);
 
   it('fails the synth on an invalid config file, naming the rule', async () => {
