@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { spawnLocalPerimeter } from '../local/spawnLocalPerimeter.js';
+import type { ColdStartFigures, ColdStartRow } from './coldStartBench.js';
 import { type FanoutFigures, runFanoutBench } from './fanoutBench.js';
 import { type LedgerFigures, runLedgerBench } from './ledgerBench.js';
+import { type LoadFigures, type LoadWindow, runSustainedLoadBench, SCIM_MIX, WEBHOOK_MIX } from './sustainedLoadBench.js';
 
 // `npm run bench`: SCIM requests per second and latency on the local server (its own process, on
 // the embedded DynamoDB engine), against a minimal node:http server returning a fixed SCIM body as
 // the ceiling. BENCH_SECONDS sets each scenario's duration, BENCH_CONNECTIONS the concurrency.
+// Then fan-out, the ledger, Lambda cold starts and sustained load; BENCH_SECTIONS (comma-separated,
+// default all) picks sections, e.g. BENCH_SECTIONS=coldstart,load.
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -17,6 +21,18 @@ const SEED_USERS = 500;
 const TOKEN = 'bench-token-0123456789abcdef0123';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+const SECTIONS = ['scim', 'fanout', 'ledger', 'coldstart', 'load'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const RUNNERS: Readonly<Record<Section, () => Promise<void>>> = {
+  scim: runScimSection,
+  fanout: async () => printFanout([await runFanoutBench(1), await runFanoutBench(10)]),
+  ledger: async () => printLedger(await runLedgerBench()),
+  // Loaded only when chosen: it brings in aws-cdk-lib (the deployed bundling options and stacks).
+  coldstart: async () => printColdStart(await (await import('./coldStartBench.js')).runColdStartBench()),
+  load: async () => printLoad(await runSustainedLoadBench()),
+};
 
 interface Row {
   scenario: string;
@@ -28,6 +44,26 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  const sections = selectedSections(process.env.BENCH_SECTIONS);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  for (const [index, section] of sections.entries()) {
+    if (index > 0) process.stdout.write('\n');
+    const started = performance.now();
+    await RUNNERS[section]();
+    process.stdout.write(`(section ${section}: ${Math.round((performance.now() - started) / 1000)} s)\n`);
+  }
+}
+
+/** The sections BENCH_SECTIONS names, in its order; all of them when it is unset or empty. */
+function selectedSections(raw: string | undefined): Section[] {
+  const names = (raw ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  if (names.length === 0) return [...SECTIONS];
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`BENCH_SECTIONS names unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
+  return [...new Set(names as Section[])];
+}
+
+async function runScimSection(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'perimeter-bench-'));
   const perimeter = await spawnLocalPerimeter({ PERIMETER_DATA_DIR: dataDir, PERIMETER_SCIM_TOKEN: TOKEN, PERIMETER_ADMIN_TOKEN: TOKEN });
   const ceiling = await startCeiling();
@@ -84,9 +120,55 @@ async function main(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
   print(rows);
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  printFanout([await runFanoutBench(1), await runFanoutBench(10)]);
-  printLedger(await runLedgerBench());
+}
+
+function printColdStart(f: ColdStartFigures): void {
+  const kb = (bytes: number): string => (bytes / 1024).toFixed(0);
+  const line = (r: ColdStartRow): string =>
+    `| ${r.name} | ${kb(r.bundleBytes)} | ${kb(r.gzipBytes)} | ${kb(r.sourceMapBytes)} | ${r.initMs.median} | ${r.initMs.p90} | ${r.processMs.median} | ${r.initWithoutSourceMapsMs.median} | ${r.awsCalls.join(', ') || 'none'} |`;
+  const lines = [
+    `Cold start: each functions/*/handler.ts bundled as CDK deploys it (esbuild ESM, minified, target ${f.target}, AWS SDK bundled, source map), on Node ${f.nodeVersion} (Lambda runs Node 22)`,
+    `init = \`await import(bundle)\` in a fresh node per sample (module evaluation plus top-level await; AWS answered by a local fake), NODE_OPTIONS=--enable-source-maps as deployed; ${f.samples} samples, p90 by nearest rank`,
+    '',
+    '| function | bundle KB | gzip KB | source map KB | init median ms | init p90 ms | process start to init done, median ms | init without source maps, median ms | AWS calls at init |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...f.rows.map(line),
+    line({ ...f.baseline, name: 'baseline: middy + DynamoDBClient (GetItem per request)' }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printLoad(f: LoadFigures): void {
+  const run = f.runs.at(-1);
+  const verdict = (w: LoadWindow): string => (w.passed ? 'held' : `did not hold: ${w.reason ?? '?'}`);
+  const stream = (name: string, s: LoadWindow['scim']): string =>
+    `| ${name} | ${s.offeredRate} | ${s.achievedRate} | ${s.p50} | ${s.p90} | ${s.p99} | ${s.max} | ${s.requests} | ${s.non2xx} | ${s.errors} |`;
+  const lines = [
+    `Sustained load: SCIM and HR webhooks (${Math.round(f.webhookShare * 100)}% of the rate) together on the local server, each evenly paced (open loop, latency from when a request was due), Node ${f.nodeVersion}`,
+    `SCIM: ${SCIM_MIX}. Webhooks: ${WEBHOOK_MIX}.`,
+    'A rate holds when both streams have p99 < 100 ms, no non-2xx, no errors, and at least 95% of their offered rate answered.',
+    '',
+    '| offered req/s | seconds | SCIM achieved | SCIM p99 ms | webhooks achieved | webhooks p99 ms | verdict |',
+    '|---:|---:|---:|---:|---:|---:|---|',
+    ...[...f.probes, ...f.runs].map(
+      (w) => `| ${w.offeredRate} | ${w.seconds} | ${w.scim.achievedRate} | ${w.scim.p99} | ${w.webhooks.achievedRate} | ${w.webhooks.p99} | ${verdict(w)} |`,
+    ),
+    '',
+  ];
+  if (run) {
+    lines.push(
+      `${run.passed ? 'Held' : 'NOT HELD'}: ${run.offeredRate} req/s offered for ${run.seconds} s`,
+      '',
+      '| stream | offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx | errors |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      stream('SCIM mix', run.scim),
+      stream('HR webhooks', run.webhooks),
+    );
+  } else {
+    lines.push('No rate held, not even the lowest probe.');
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (!run?.passed) process.exitCode = 1;
 }
 
 function printLedger(f: LedgerFigures): void {
