@@ -4,6 +4,7 @@ import type { LedgerStore } from '../ports/LedgerStore.js';
 import type { SecretStore, SecretVersion } from '../ports/SecretStore.js';
 import type { Credential } from './Credential.js';
 import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
+import { isReplacedPending } from './isReplacedPending.js';
 import { ROTATION_STEPS, type RotationStepResult, rotateCredentialStep } from './rotateCredentialStep.js';
 
 export interface CredentialRotationDependencies {
@@ -114,7 +115,8 @@ export class CredentialRotation {
     const current = await this.deps.secrets.getSecretValue(secretName, 'AWSCURRENT');
     const pending = await this.deps.secrets.getSecretValue(secretName, 'AWSPENDING');
     if (current) await this.recordUnrecordedFinish(secretName, current, actor);
-    const resumed = pending !== undefined && pending.versionId !== current?.versionId;
+    // An interrupted rotation is resumed; one an operator's put overtook is not (createSecret drops it).
+    const resumed = pending !== undefined && pending.versionId !== current?.versionId && !isReplacedPending(pending, current);
     const token = resumed ? pending.versionId : randomUUID();
     const steps: RotationStepResult[] = [];
     for (const step of ROTATION_STEPS) steps.push(await this.step(secretName, token, step, actor));

@@ -1,6 +1,7 @@
 import type { SecretStore } from '../ports/SecretStore.js';
 import type { Credential } from './Credential.js';
 import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
+import { isReplacedPending } from './isReplacedPending.js';
 import { RotationError } from './RotationError.js';
 
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
@@ -47,7 +48,16 @@ export async function rotateCredentialStep(input: RotationStepInput, deps: Rotat
 
   switch (input.step) {
     case 'createSecret': {
-      const pending = await secrets.getSecretValue(input.secretName, 'AWSPENDING');
+      let pending = await secrets.getSecretValue(input.secretName, 'AWSPENDING');
+      if (pending && isReplacedPending(pending, current)) {
+        // Overtaken by an operator's put: never resumed. Secrets Manager retries a rotation while
+        // AWSPENDING sits on a version other than AWSCURRENT; with the label gone it starts afresh.
+        await secrets.updateVersionStage(input.secretName, 'AWSPENDING', { removeFromVersionId: pending.versionId });
+        if (pending.versionId === input.token) {
+          throw new RotationError(`Secret ${input.secretName}: the rotation to version ${input.token} was overtaken by a newer current version and is discarded; the next rotation starts from the current version`);
+        }
+        pending = undefined;
+      }
       if (pending?.versionId === input.token || current.versionId === input.token) return { step: input.step, changed: false };
       if (pending && pending.versionId !== current.versionId) {
         // An earlier rotation stopped after creating its credential. Creating another from the

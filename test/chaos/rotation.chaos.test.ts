@@ -167,16 +167,18 @@ describe('chaos: credential rotation through repeated kill -9', () => {
       const description = await store.describeSecret(SECRET_NAME);
       const stages = Object.values(description?.versions ?? {}).flat();
       expect(stages.filter((stage) => stage === 'AWSCURRENT'), after).toHaveLength(1);
-      const read = async (stage: 'AWSCURRENT' | 'AWSPENDING'): Promise<{ versionId: string; credential: OAuthCredential } | undefined> => {
+      const read = async (stage: 'AWSCURRENT' | 'AWSPENDING'): Promise<{ versionId: string; credential: OAuthCredential; createdAt: string } | undefined> => {
         const version = await store.getSecretValue(SECRET_NAME, stage);
-        return version && { versionId: version.versionId, credential: parseCredential(version.value) as OAuthCredential };
+        return version && { versionId: version.versionId, credential: parseCredential(version.value) as OAuthCredential, createdAt: version.createdAt };
       };
       const current = (await read('AWSCURRENT')) as NonNullable<Awaited<ReturnType<typeof read>>>;
       const pending = await read('AWSPENDING');
       if (!authorized.has(current.versionId)) promoted.add(current.versionId);
       // The credential in use was never retired before its successor was promoted: the app takes it.
       if (inUse) expect(oauth.isAccessTokenValid(current.credential.accessToken ?? ''), `${after}: the current access token works`).toBe(true);
-      return { current, ...(pending && pending.versionId !== current.versionId ? { unfinished: pending } : {}) };
+      // A pending version older than the current one was overtaken by the operator's re-authorization: not unfinished, dropped.
+      const unfinished = pending && pending.versionId !== current.versionId && pending.createdAt >= current.createdAt;
+      return { current, ...(unfinished ? { unfinished: pending } : {}) };
     };
     const rotate = (): Promise<{ status: number; body: any }> => admin(`/connectors/app/rotate`, 'POST');
 

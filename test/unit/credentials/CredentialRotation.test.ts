@@ -92,4 +92,40 @@ describe('CredentialRotation (local mode: whole rotations, resumed after a crash
       [third.versionId, 'applied'],
     ]);
   });
+
+  it('does not resume a rotation an operator overtook: the operator’s credential is the one rotated from, and stays current until then', async () => {
+    // Prepare: a rotation stopped after createSecret (its credential pending), then the operator
+    // re-authorizes the app and puts the new credential (put leaves AWSPENDING where it was).
+    await rotation.step(SECRET, TOKEN, 'createSecret', 'test');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const operators = await secrets.putSecretValue(SECRET, JSON.stringify({ type: 'oauth2-refresh', tokenUrl: 'http://127.0.0.1:1/token', clientId: 'client', refreshToken: 'reauthorized' }));
+
+    // Act
+    const run = await rotation.rotateNow(SECRET, 'test');
+
+    // Assess: a fresh rotation from the operator's credential, the overtaken version dropped.
+    expect(run).toMatchObject({ resumed: false });
+    expect(run.versionId).not.toBe(TOKEN);
+    const description = await secrets.describeSecret(SECRET);
+    expect(description?.versions[TOKEN] ?? []).not.toContain('AWSPENDING');
+    expect(description?.versions[operators.versionId]).toContain('AWSPREVIOUS');
+    expect((await secrets.getSecretValue(SECRET, 'AWSCURRENT'))?.versionId).toBe(run.versionId);
+  });
+
+  it('refuses to go on with an overtaken version when Secrets Manager retries it by its token, and drops its AWSPENDING label', async () => {
+    // Prepare
+    await rotation.step(SECRET, TOKEN, 'createSecret', 'test');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const operators = await secrets.putSecretValue(SECRET, JSON.stringify({ type: 'oauth2-refresh', tokenUrl: 'http://127.0.0.1:1/token', clientId: 'client', refreshToken: 'reauthorized' }));
+
+    // Act
+    const createAgain = await rotation.step(SECRET, TOKEN, 'createSecret', 'test').catch((error: unknown) => error);
+    const finish = await rotation.step(SECRET, TOKEN, 'finishSecret', 'test').catch((error: unknown) => error);
+
+    // Assess
+    expect((createAgain as Error).message).toContain('overtaken');
+    expect((finish as Error).message).toContain('no AWSPENDING version');
+    expect(await secrets.getSecretValue(SECRET, 'AWSPENDING')).toBeUndefined();
+    expect((await secrets.getSecretValue(SECRET, 'AWSCURRENT'))?.versionId).toBe(operators.versionId);
+  });
 });
