@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
 import type { ConnectorContext } from '../ConnectorContext.js';
 import { ConnectorError } from '../ConnectorError.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
 import { isGitHubLogin } from './isGitHubLogin.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Settings of a Microsoft Entra ID connector instance. The credential (an app registration's

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The parts of an RFC 7643 Group the connector reads: its members, for membership checks. */
 export const scimGroupSchema = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Settings of a generic SCIM 2.0 connector instance (RFC 7644, outbound: Perimeter is the client).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scimUserSchema } from './scimUserSchema.js';
 
 /** A ListResponse of Users (RFC 7644 §3.4.2). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCIM_URNS } from './scimUrns.js';
 
 const multiValue = z.looseObject({

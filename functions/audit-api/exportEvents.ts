@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toCsv } from '../../lib/audit/toCsv.js';
 import { toJsonLines } from '../../lib/audit/toJsonLines.js';
 import { toOcsf } from '../../lib/audit/toOcsf.js';

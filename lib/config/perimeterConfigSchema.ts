@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HR_SOURCES } from '../webhooks/HrEvent.js';
 
 /** A reference to a secret by name; values never appear in the config file. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Credential } from './Credential.js';
 
 /** A value sent in an HTTP header or form: no whitespace or control characters (header injection). */

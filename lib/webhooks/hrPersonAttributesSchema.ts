@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDate } from './isCalendarDate.js';
 
 const text = z.string().max(1024).optional();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A vendor's identifier for an employee, event or company. Some send numbers (BambooHR's legacy

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConnectorError } from '../../connectors/ConnectorError.js';
 import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
 import type {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../../audit/InvalidCursorError.js';
 
 const cursorSchema = z.object({ day: z.number().int().min(0).optional(), key: z.record(z.string(), z.unknown()).optional() }).strict();

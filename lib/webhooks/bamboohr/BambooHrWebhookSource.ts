@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkTimestampTolerance } from '../checkTimestampTolerance.js';
 import { compactAttributes } from '../compactAttributes.js';
 import { decodeSignature } from '../decodeSignature.js';

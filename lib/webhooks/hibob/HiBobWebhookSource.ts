@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compactAttributes } from '../compactAttributes.js';
 import { decodeSignature } from '../decodeSignature.js';
 import { digestsEqual } from '../digestsEqual.js';

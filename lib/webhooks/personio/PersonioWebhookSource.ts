@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';
 import { parsePayload } from '../parsePayload.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
 import { parsePayload } from '../parsePayload.js';
 import { requireHeader } from '../requireHeader.js';

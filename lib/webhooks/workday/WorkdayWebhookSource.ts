@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compactAttributes } from '../compactAttributes.js';
 import { effectiveDateSchema } from '../effectiveDateSchema.js';
 import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
