@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../../lib/audit/InvalidCursorError.js';
 import { reconstructAccess } from '../../lib/audit/reconstructAccess.js';
+import { decodePathSegments } from '../../lib/http/decodePathSegments.js';
 import { HttpError } from '../../lib/http/HttpError.js';
 import { jsonResponse } from '../../lib/http/jsonResponse.js';
+import { matchRoute } from '../../lib/http/matchRoute.js';
 import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
 import type { AuditStore, EventFilter, EventPage } from '../../lib/ports/AuditStore.js';
 import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
@@ -17,6 +19,30 @@ export interface AuditDependencies {
   readonly engine: Engine;
   readonly audit: AuditStore;
 }
+
+/**
+ * Every audit endpoint, `GET /path` below /audit with `:name` for a path parameter. The router serves
+ * exactly these (its switch is exhaustive over them, and a path with extra segments matches none),
+ * and the access-control tests sweep them, so an endpoint added here is refused without an auditor
+ * or admin token before anyone writes a test.
+ */
+export const AUDIT_ROUTES = [
+  'GET /persons',
+  'GET /persons/:id',
+  'GET /persons/:id/events',
+  'GET /persons/:id/access',
+  'GET /apps',
+  'GET /apps/:app/events',
+  'GET /apps/:app/entitlements/:entitlement/events',
+  'GET /apps/:app/access',
+  'GET /events',
+  'GET /matrix',
+  'GET /dead-letters',
+  'GET /export',
+  'GET /verify',
+  'GET /checkpoint',
+] as const;
+export type AuditRoute = (typeof AUDIT_ROUTES)[number];
 
 const AUDIT_ROOT = '/audit';
 /** Replaying a history for an "as of" answer reads at most this many events. */
@@ -43,42 +69,59 @@ const pageQuery = z
 export async function routeAuditRequest(event: APIGatewayProxyEventV2, deps: AuditDependencies): Promise<Result> {
   if (event.requestContext.http.method.toUpperCase() !== 'GET') throw new HttpError(405, 'The audit API is read-only', { allow: 'GET' });
   const path = event.rawPath.slice(event.rawPath.indexOf(AUDIT_ROOT) + AUDIT_ROOT.length);
-  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = decodePathSegments(path);
   const query = Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
   const { engine, audit } = deps;
-  const [first, id, second, entitlement, third] = segments;
+  const matched = matchRoute(AUDIT_ROUTES, 'GET', segments);
+  if (!matched) throw new HttpError(404, `No audit endpoint ${event.rawPath}`);
+  const { id = '', app = '', entitlement = '' } = matched.params;
   try {
-    if (first === 'persons' && id === undefined) return jsonResponse(200, { persons: await searchPersons(engine, query.query ?? '') });
-    if (first === 'persons' && id !== undefined && second === undefined) return jsonResponse(200, await personSummary(engine, id));
-    if (first === 'persons' && id !== undefined && second === 'events') return jsonResponse(200, await page(query, (f) => audit.byPerson(id, f)));
-    if (first === 'persons' && id !== undefined && second === 'access') {
-      const asOf = asOfTime(query.asOf);
-      const events = await replay((f) => audit.byPerson(id, f), asOf);
-      return jsonResponse(200, { personId: id, asOf, apps: [...reconstructAccess(events).values()] });
-    }
-    if (first === 'apps' && id === undefined) return jsonResponse(200, { apps: engine.connectors.ids() });
-    if (first === 'apps' && id !== undefined && second === 'events') return jsonResponse(200, await page(query, (f) => audit.byApp(id, f)));
-    if (first === 'apps' && id !== undefined && second === 'entitlements' && entitlement !== undefined && third === 'events') {
-      return jsonResponse(200, await page(query, (f) => audit.byEntitlement(id, entitlement, f)));
-    }
-    if (first === 'apps' && id !== undefined && second === 'access') return jsonResponse(200, await appAccess(engine, audit, id, query.asOf));
-    if (first === 'events' && id === undefined) return jsonResponse(200, await page(query, (f) => audit.byTime(f), filterOf(query)));
-    if (first === 'matrix' && id === undefined) return jsonResponse(200, await matrix(engine));
-    if (first === 'dead-letters' && id === undefined) {
-      const { limit, cursor } = pageQuery.parse(query);
-      return jsonResponse(200, await engine.steps.listDeadLetters(limit, cursor));
-    }
-    if (first === 'export' && id === undefined) return exportEvents(audit, query);
-    if (first === 'verify' && id === undefined) return jsonResponse(200, await verifyAll(audit, engine.checkpoints));
-    if (first === 'checkpoint' && id === undefined) {
-      const latest = await engine.checkpoints.latest();
-      return jsonResponse(200, latest ? { createdAt: latest.createdAt, chains: latest.heads.length, hash: latest.hash, prevCheckpointHash: latest.prevCheckpointHash } : { checkpoint: null });
+    switch (matched.route) {
+      case 'GET /persons':
+        return jsonResponse(200, { persons: await searchPersons(engine, query.query ?? '') });
+      case 'GET /persons/:id':
+        return jsonResponse(200, await personSummary(engine, id));
+      case 'GET /persons/:id/events':
+        return jsonResponse(200, await page(query, (f) => audit.byPerson(id, f)));
+      case 'GET /persons/:id/access': {
+        const asOf = asOfTime(query.asOf);
+        const events = await replay((f) => audit.byPerson(id, f), asOf);
+        return jsonResponse(200, { personId: id, asOf, apps: [...reconstructAccess(events).values()] });
+      }
+      case 'GET /apps':
+        return jsonResponse(200, { apps: engine.connectors.ids() });
+      case 'GET /apps/:app/events':
+        return jsonResponse(200, await page(query, (f) => audit.byApp(app, f)));
+      case 'GET /apps/:app/entitlements/:entitlement/events':
+        return jsonResponse(200, await page(query, (f) => audit.byEntitlement(app, entitlement, f)));
+      case 'GET /apps/:app/access':
+        return jsonResponse(200, await appAccess(engine, audit, app, query.asOf));
+      case 'GET /events':
+        return jsonResponse(200, await page(query, (f) => audit.byTime(f), filterOf(query)));
+      case 'GET /matrix':
+        return jsonResponse(200, await matrix(engine));
+      case 'GET /dead-letters': {
+        const { limit, cursor } = pageQuery.parse(query);
+        return jsonResponse(200, await engine.steps.listDeadLetters(limit, cursor));
+      }
+      case 'GET /export':
+        return exportEvents(audit, query);
+      case 'GET /verify':
+        return jsonResponse(200, await verifyAll(audit, engine.checkpoints));
+      case 'GET /checkpoint': {
+        const latest = await engine.checkpoints.latest();
+        return jsonResponse(200, latest ? { createdAt: latest.createdAt, chains: latest.heads.length, hash: latest.hash, prevCheckpointHash: latest.prevCheckpointHash } : { checkpoint: null });
+      }
+      default: {
+        // Unreachable: the compiler checks that every listed route has its case above.
+        const unrouted: never = matched.route;
+        throw new Error(`Audit route ${String(unrouted)} has no handler`);
+      }
     }
   } catch (error) {
     if (error instanceof InvalidCursorError) throw new HttpError(400, error.message);
     throw error;
   }
-  throw new HttpError(404, `No audit endpoint ${event.rawPath}`);
 }
 
 async function page(query: Record<string, string>, read: (filter: EventFilter) => Promise<EventPage>, keep?: (event: LedgerEvent) => boolean): Promise<EventPage> {

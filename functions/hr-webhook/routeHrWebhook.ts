@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HrEventApplier, HrOutcome } from '../../lib/hr/HrEventApplier.js';
+import { HrEventError } from '../../lib/hr/HrEventError.js';
 import { HttpError } from '../../lib/http/HttpError.js';
 import { jsonResponse } from '../../lib/http/jsonResponse.js';
 import type { Logger } from '../../lib/observability/Logger.js';
@@ -22,6 +23,9 @@ export interface HrWebhookDependencies {
 
 const TOLERANCE_MS = 5 * 60_000;
 
+/** What the endpoint reports for each event of a delivery. */
+type DeliveryOutcome = (HrOutcome | { readonly outcome: 'rejected'; readonly reason: string }) & { readonly employeeId: string; readonly kind: HrEvent['kind'] };
+
 /**
  * POST /hooks/hr/{source}: verify the signature over the raw body (current secret, then the
  * previous one during a rotation overlap), refuse replays, normalise, apply. A bad signature is a
@@ -43,10 +47,21 @@ export async function routeHrWebhook(event: APIGatewayProxyEventV2, deps: HrWebh
     throw new HttpError(409, `Delivery ${delivery.messageId} was already received`);
   }
   try {
-    const events = normalise(deps.sources[source], rawBody, headers['content-type'], delivery);
-    const outcomes: (HrOutcome & { employeeId: string; kind: HrEvent['kind'] })[] = [];
-    for (const hrEvent of events) {
-      outcomes.push({ ...(await deps.applier.apply(withEffectiveTime(hrEvent))), employeeId: hrEvent.employeeId, kind: hrEvent.kind });
+    const events = normalise(deps.sources[source], rawBody, headers['content-type'], delivery).map(withEffectiveTime);
+    // A batch is checked whole before any event is applied, so a delivery the directory cannot take
+    // writes nothing. (A single event needs no separate check: apply validates before it writes.)
+    if (events.length > 1) for (const hrEvent of events) await refusalsAsHttpErrors(() => deps.applier.check(hrEvent));
+    const outcomes: DeliveryOutcome[] = [];
+    for (const [index, hrEvent] of events.entries()) {
+      const about = { employeeId: hrEvent.employeeId, kind: hrEvent.kind };
+      try {
+        outcomes.push({ ...(await refusalsAsHttpErrors(() => deps.applier.apply(hrEvent))), ...about });
+      } catch (error) {
+        // A refusal after earlier events of the batch were applied (a race since the check): the
+        // delivery can no longer be refused as a whole, so it is accepted and says which event failed.
+        if (index === 0 || !(error instanceof HttpError) || !error.expose) throw error;
+        outcomes.push({ outcome: 'rejected', reason: error.message, ...about });
+      }
     }
     await deps.deliveries.complete(source, delivery.messageId, now);
     return jsonResponse(202, { messageId: delivery.messageId, events: outcomes });
@@ -54,6 +69,16 @@ export async function routeHrWebhook(event: APIGatewayProxyEventV2, deps: HrWebh
     // Not processed: let the vendor's retry through.
     await deps.deliveries.release(source, delivery.messageId).catch(() => undefined);
     throw error;
+  }
+}
+
+/** An event the directory refuses is the sender's problem (4xx), not a failure of ours (5xx). */
+async function refusalsAsHttpErrors<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof HrEventError)) throw error;
+    throw new HttpError(error.reason === 'conflict' ? 409 : 400, error.message, {}, { cause: error });
   }
 }
 

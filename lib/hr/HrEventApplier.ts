@@ -4,8 +4,11 @@ import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { ScimContext } from '../scim/ScimContext.js';
 import type { ScimUsers } from '../scim/ScimUsers.js';
+import { isScimError } from '../scim/scimError.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/scimSchemas.js';
+import { validateResource } from '../scim/validateResource.js';
 import type { HrEvent } from '../webhooks/HrEvent.js';
+import { HrEventError } from './HrEventError.js';
 import { mergeHrAttributes } from './mergeHrAttributes.js';
 
 export interface HrEventApplierDependencies {
@@ -27,18 +30,39 @@ const EFFECTIVE_NOW_MS = 60_000;
 /** The scheduler job that will terminate this employee (one per employee, so a rehire can cancel it). */
 export const terminationJobId = (event: Pick<HrEvent, 'source' | 'employeeId'>): string => `hr-terminate-${event.source}-${event.employeeId}`;
 
+/** What an event will do to the directory, worked out (and validated) before anything is written. */
+type PreparedChange =
+  | { readonly kind: 'schedule'; readonly runAt: string; readonly person: UserRecord | undefined }
+  | { readonly kind: 'replace'; readonly person: UserRecord; readonly body: Record<string, unknown> }
+  | { readonly kind: 'create'; readonly body: Record<string, unknown> }
+  | { readonly kind: 'unchanged'; readonly person: UserRecord }
+  | { readonly kind: 'ignore'; readonly reason: string };
+
 /**
  * Turns an HR event into a directory change, which the outbox turns into a lifecycle event, a
  * ledger record and a plan, exactly as for SCIM. People are matched by the HR link
  * (externalId "hr:<source>:<id>"), then employee number, then work email; HR-only people are
  * created. A termination dated in the future is scheduled and runs then; a rehire (or a new hire
  * of the same employee) cancels a pending termination.
+ *
+ * The change is validated before anything is written, and a change the directory refuses is an
+ * HrEventError (a client error), never a bare SCIM error the webhook endpoint would take for a
+ * store failure.
  */
 export class HrEventApplier {
   private readonly now: () => Date;
 
   public constructor(private readonly deps: HrEventApplierDependencies) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Throws the HrEventError that applying the event now would throw for its content, writing
+   * nothing. A delivery batching several events checks them all first, so one the directory cannot
+   * hold refuses the delivery before any of the others changed anything.
+   */
+  public async check(event: HrEvent, options: { due?: boolean } = {}): Promise<void> {
+    await this.prepare(event, options);
   }
 
   /** Applies the event; `due` means it comes from the scheduler and takes effect now. */
@@ -50,38 +74,67 @@ export class HrEventApplier {
       operation: `POST /hooks/hr/${event.source} (${event.kind})`,
       channel: 'hr-webhook',
     };
+    const change = await this.prepare(event, options);
+    if (change.kind === 'schedule') {
+      const jobId = terminationJobId(event);
+      await this.deps.scheduler.schedule({ id: jobId, runAt: change.runAt, work: { kind: 'hr-event', event } });
+      if (change.person) await this.record(change.person.id, 'hr.termination-scheduled', event, { runAt: event.effectiveAt, jobId });
+      return { outcome: 'scheduled', jobId, runAt: change.runAt, ...(change.person ? { personId: change.person.id } : {}) };
+    }
+    let outcome: HrOutcome;
+    switch (change.kind) {
+      case 'ignore':
+        outcome = { outcome: 'ignored', reason: change.reason };
+        break;
+      case 'unchanged':
+        outcome = { outcome: 'applied', personId: change.person.id, kind: event.kind };
+        break;
+      case 'replace':
+        await refusalsAsHrEventErrors(() => this.deps.users.replace(change.person.id, change.body, undefined, context));
+        outcome = { outcome: 'applied', personId: change.person.id, kind: event.kind };
+        break;
+      case 'create': {
+        const created = await refusalsAsHrEventErrors(() => this.deps.users.create(change.body, context));
+        outcome = { outcome: 'applied', personId: String(created.resource.id), kind: event.kind };
+        break;
+      }
+    }
+    // After the person's write, so an event the directory refuses has not cancelled anything.
+    if (event.kind === 'hire' || event.kind === 'rehire') await this.cancelTermination(event, change.kind === 'replace' ? change.person : undefined);
+    return outcome;
+  }
+
+  private async prepare(event: HrEvent, options: { due?: boolean }): Promise<PreparedChange> {
     const person = await this.find(event);
     if (event.kind === 'terminate') {
       const effective = event.effectiveAt ? Date.parse(event.effectiveAt) : Number.NaN;
       if (!options.due && !Number.isNaN(effective) && effective - this.now().getTime() > EFFECTIVE_NOW_MS) {
-        const jobId = terminationJobId(event);
-        await this.deps.scheduler.schedule({ id: jobId, runAt: new Date(effective).toISOString(), work: { kind: 'hr-event', event } });
-        if (person) await this.record(person.id, 'hr.termination-scheduled', event, { runAt: event.effectiveAt, jobId });
-        return { outcome: 'scheduled', jobId, runAt: new Date(effective).toISOString(), ...(person ? { personId: person.id } : {}) };
+        return { kind: 'schedule', runAt: new Date(effective).toISOString(), person };
       }
-      if (!person) return { outcome: 'ignored', reason: `no person matches ${event.source} employee ${event.employeeId}` };
-      if (!person.active) return { outcome: 'applied', personId: person.id, kind: event.kind };
-      await this.deps.users.replace(person.id, await this.body(person, event, false), undefined, context);
-      return { outcome: 'applied', personId: person.id, kind: event.kind };
-    }
-
-    if (event.kind === 'hire' || event.kind === 'rehire') {
-      const job = await this.deps.scheduler.get(terminationJobId(event));
-      if (job) {
-        await this.deps.scheduler.cancel(terminationJobId(event));
-        if (person) await this.record(person.id, 'hr.termination-cancelled', event, { jobId: job.id, wasDue: job.runAt });
-      }
+      if (!person) return { kind: 'ignore', reason: `no person matches ${event.source} employee ${event.employeeId}` };
+      if (!person.active) return { kind: 'unchanged', person };
+      return { kind: 'replace', person, body: await this.validBody(person, event, false) };
     }
     const active = event.kind === 'update' ? (person?.active ?? true) : true;
-    if (person) {
-      await this.deps.users.replace(person.id, await this.body(person, event, active), undefined, context);
-      return { outcome: 'applied', personId: person.id, kind: event.kind };
-    }
+    if (person) return { kind: 'replace', person, body: await this.validBody(person, event, active) };
     if (!event.attributes.workEmail) {
-      return { outcome: 'ignored', reason: `${event.source} employee ${event.employeeId} has no work email to create an account from` };
+      return { kind: 'ignore', reason: `${event.source} employee ${event.employeeId} has no work email to create an account from` };
     }
-    const created = await this.deps.users.create(await this.body(undefined, event, active), context);
-    return { outcome: 'applied', personId: String(created.resource.id), kind: event.kind };
+    return { kind: 'create', body: await this.validBody(undefined, event, active) };
+  }
+
+  private async cancelTermination(event: HrEvent, person: UserRecord | undefined): Promise<void> {
+    const job = await this.deps.scheduler.get(terminationJobId(event));
+    if (!job) return;
+    await this.deps.scheduler.cancel(terminationJobId(event));
+    if (person) await this.record(person.id, 'hr.termination-cancelled', event, { jobId: job.id, wasDue: job.runAt });
+  }
+
+  /** The SCIM body of the change, checked as the SCIM service will check it before it writes. */
+  private async validBody(person: UserRecord | undefined, event: HrEvent, active: boolean): Promise<Record<string, unknown>> {
+    const body = await this.body(person, event, active);
+    await refusalsAsHrEventErrors(async () => validateResource('User', body));
+    return body;
   }
 
   private async body(person: UserRecord | undefined, event: HrEvent, active: boolean): Promise<Record<string, unknown>> {
@@ -128,5 +181,17 @@ export class HrEventApplier {
       personId,
       detail: { employeeId: event.employeeId, effectiveAt: event.effectiveAt, ...detail },
     });
+  }
+}
+
+/** A SCIM client error (4xx) from the directory, as the HrEventError it means for an HR event. */
+async function refusalsAsHrEventErrors<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isScimError(error) || error.status >= 500) throw error;
+    // 409 (userName taken meanwhile), 412 and 404 (changed or deleted meanwhile) are races; the rest is content.
+    const reason = error.status === 409 || error.status === 412 || error.status === 404 ? 'conflict' : 'invalid';
+    throw new HrEventError(reason, `The directory refused the change: ${error.message}`, { cause: error });
   }
 }

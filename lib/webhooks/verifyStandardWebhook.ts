@@ -11,6 +11,12 @@ const SECRET_PREFIX = 'whsec_';
 const SHA256_BYTES = 32;
 /** The spec's symmetric (HMAC-SHA256) signature identifier; v1a (ed25519) and others are skipped. */
 const SYMMETRIC_VERSION = 'v1';
+/**
+ * The longest webhook-id accepted. The id keys the delivery log (replay protection) and the ledger
+ * records of the delivery, so it must fit a storage key whatever its characters; real ids (Svix's
+ * `msg_<ksuid>`, a Workday WID) are a few dozen characters.
+ */
+const MAX_ID_LENGTH = 256;
 
 /**
  * Verifies a delivery signed per the Standard Webhooks specification (standardwebhooks.com, v1.0.0):
@@ -22,6 +28,7 @@ const SYMMETRIC_VERSION = 'v1';
  */
 export function verifyStandardWebhook(request: WebhookRequest, secret: string, now: Date, toleranceMs: number): VerifiedDelivery {
   const id = requireHeader(request, 'webhook-id');
+  if (id.length > MAX_ID_LENGTH) throw new WebhookSignatureError(`webhook-id is longer than ${MAX_ID_LENGTH} characters`);
   const timestampText = requireHeader(request, 'webhook-timestamp');
   const signatures = requireHeader(request, 'webhook-signature');
 

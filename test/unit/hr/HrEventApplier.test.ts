@@ -1,0 +1,135 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { UserRecord } from '../../../lib/directory/DirectoryRecords.js';
+import { HrEventApplier, terminationJobId } from '../../../lib/hr/HrEventApplier.js';
+import { HrEventError } from '../../../lib/hr/HrEventError.js';
+import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
+import { scimError } from '../../../lib/scim/scimError.js';
+import type { HrEvent } from '../../../lib/webhooks/HrEvent.js';
+
+const ADA: UserRecord = {
+  id: 'user-ada',
+  userName: 'ada@example.com',
+  active: true,
+  version: 1,
+  created: '2026-01-01T00:00:00.000Z',
+  lastModified: '2026-01-01T00:00:00.000Z',
+  attributes: { userName: 'ada@example.com', active: true },
+};
+
+const hire = (attributes: HrEvent['attributes'], employeeId = 'E-1'): HrEvent => ({ source: 'standard', messageId: 'msg-1', kind: 'hire', employeeId, attributes });
+
+/** The applier over recording fakes: a directory holding `people`, a scheduler holding `jobs`. */
+function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
+  const users = {
+    create: vi.fn(async () => ({ resource: { id: 'user-new' }, version: 1 })),
+    replace: vi.fn(async () => ({ resource: { id: 'user-ada' }, version: 2 })),
+  };
+  const directory = {
+    findIdsByExternalId: vi.fn(async () => []),
+    getUser: vi.fn(async (id: string) => people.find((person) => person.id === id)),
+    findUserByUserName: vi.fn(async (userName: string) => people.find((person) => person.userName === userName)),
+    listUsers: vi.fn(async () => people),
+  };
+  const scheduler = {
+    get: vi.fn(async (id: string) => jobs.find((job) => job.id === id)),
+    schedule: vi.fn(async () => undefined),
+    cancel: vi.fn(async () => undefined),
+  };
+  const ledger = { append: vi.fn(async () => undefined) };
+  const applier = new HrEventApplier({ users, directory, scheduler, ledger } as never);
+  return { applier, users, scheduler, ledger };
+}
+
+const refusal = async (promise: Promise<unknown>): Promise<HrEventError> => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(HrEventError);
+  return error as HrEventError;
+};
+
+describe('HrEventApplier', () => {
+  it('refuses a hire whose work email cannot be a userName as invalid, before writing anything', async () => {
+    // Prepare: a pending termination a hire would cancel
+    const event = hire({ workEmail: `${'x'.repeat(300)}@example.com` });
+    const { applier, users, scheduler, ledger } = setup([], [{ id: terminationJobId(event), runAt: '2099-01-01T00:00:00.000Z', work: { kind: 'hr-event', event } }]);
+
+    // Act
+    const error = await refusal(applier.apply(event));
+
+    // Assess
+    expect(error.reason).toBe('invalid');
+    expect(error.message).toMatch(/userName/);
+    expect(error.cause).toBeDefined();
+    expect(users.create).not.toHaveBeenCalled();
+    expect(scheduler.cancel).not.toHaveBeenCalled();
+    expect(ledger.append).not.toHaveBeenCalled();
+  });
+
+  it('refuses an update that would make the person too large to store, before writing anything', async () => {
+    // Prepare
+    const { applier, users } = setup([ADA]);
+
+    // Act
+    const error = await refusal(applier.apply({ ...hire({ workEmail: 'ada@example.com', title: 'x'.repeat(150_000) }), kind: 'update' }));
+
+    // Assess
+    expect(error.reason).toBe('invalid');
+    expect(users.replace).not.toHaveBeenCalled();
+  });
+
+  it('checks an event without writing: the same refusal, and nothing for one it would apply', async () => {
+    // Prepare
+    const { applier, users, scheduler, ledger } = setup([ADA]);
+
+    // Act
+    const refused = await refusal(applier.check(hire({ workEmail: `${'x'.repeat(300)}@example.com` }, 'E-9')));
+    await applier.check(hire({ workEmail: 'ada@example.com', title: 'Engineer' }));
+    await applier.check({ ...hire({}), kind: 'terminate', effectiveAt: '2099-01-01T00:00:00.000Z' });
+
+    // Assess
+    expect(refused.reason).toBe('invalid');
+    expect([users.create, users.replace, scheduler.schedule, scheduler.cancel, ledger.append].map((fn) => fn.mock.calls.length)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('reports a userName taken meanwhile as a conflict, not as a store failure', async () => {
+    // Prepare
+    const { applier, users } = setup();
+    users.create.mockRejectedValueOnce(scimError(409, 'uniqueness', 'userName is already in use'));
+
+    // Act
+    const error = await refusal(applier.apply(hire({ workEmail: 'grace@example.com' }, 'E-2')));
+
+    // Assess
+    expect(error.reason).toBe('conflict');
+  });
+
+  it('lets a store failure through as it is', async () => {
+    // Prepare
+    const { applier, users } = setup();
+    const outage = new Error('engine down');
+    users.create.mockRejectedValueOnce(outage);
+
+    // Act
+    const error = await applier.apply(hire({ workEmail: 'grace@example.com' }, 'E-2')).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBe(outage);
+  });
+
+  it('cancels a pending termination once the rehire is written', async () => {
+    // Prepare
+    const event = { ...hire({ workEmail: 'ada@example.com' }), kind: 'rehire' } as const;
+    const job: ScheduledJob = { id: terminationJobId(event), runAt: '2099-01-01T00:00:00.000Z', work: { kind: 'hr-event', event } };
+    const { applier, users, scheduler, ledger } = setup([ADA], [job]);
+
+    // Act
+    const outcome = await applier.apply(event);
+
+    // Assess
+    expect(outcome).toEqual({ outcome: 'applied', personId: ADA.id, kind: 'rehire' });
+    expect(users.replace.mock.invocationCallOrder[0]).toBeLessThan(scheduler.cancel.mock.invocationCallOrder[0] ?? 0);
+    expect(ledger.append).toHaveBeenCalledWith(expect.objectContaining({ type: 'hr.termination-cancelled', personId: ADA.id }));
+  });
+});
