@@ -23,6 +23,10 @@ export function createScheduledJobHandler(engine: Engine, logger: Logger): Sched
       return { ran: `job ${event.job.id}` };
     }
     if (event.task === 'recover') {
+      // Once per directory: users written before the HR match-key index existed join it.
+      if (!(await engine.directoryStore.hasMatchIndex())) {
+        logger.info('Indexed HR match keys of existing users', { users: await engine.directoryStore.backfillMatchIndex() });
+      }
       const outboxes = await engine.relay.recover(500);
       const plans = await engine.planner.recover(500);
       if (outboxes + plans > 0) logger.info('Recovered pending work', { outboxes, plans });

@@ -8,6 +8,7 @@ import { isScimError } from '../scim/scimError.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/scimSchemas.js';
 import { validateResource } from '../scim/validateResource.js';
 import type { HrEvent } from '../webhooks/HrEvent.js';
+import { emailKey, employeeNumberKey, hrMatchKeys } from '../directory/hrMatchKeys.js';
 import { HrEventError } from './HrEventError.js';
 import { mergeHrAttributes } from './mergeHrAttributes.js';
 
@@ -160,12 +161,22 @@ export class HrEventApplier {
       const byUserName = await directory.findUserByUserName(email);
       if (byUserName) return byUserName;
     }
-    // Fall back to the enterprise employee number or any email the directory holds.
-    for (const user of await directory.listUsers()) {
-      const enterprise = (user.attributes[ENTERPRISE_USER_SCHEMA] ?? {}) as Record<string, unknown>;
-      if (number !== undefined && enterprise.employeeNumber === number) return user;
-      const emails = Array.isArray(user.attributes.emails) ? (user.attributes.emails as { value?: unknown }[]) : [];
-      if (email && emails.some((entry) => typeof entry.value === 'string' && entry.value.toLowerCase() === email)) return user;
+    // Fall back to the enterprise employee number, then any email the directory holds: through the
+    // match-key index, or, until the index covers users written before it existed, every user.
+    const wanted = [...(number !== undefined ? [employeeNumberKey(number)] : []), ...(email ? [emailKey(email)] : [])];
+    if (await directory.hasMatchIndex()) {
+      for (const matchKey of wanted) {
+        const candidates = await directory.getUsers(await directory.findUserIdsByMatchKey(matchKey));
+        // The index may name users that have since lost the key; the user record decides.
+        const match = candidates.sort((a, b) => a.id.localeCompare(b.id)).find((user) => hrMatchKeys(user.attributes).includes(matchKey));
+        if (match) return match;
+      }
+      return undefined;
+    }
+    const users = await directory.listUsers();
+    for (const matchKey of wanted) {
+      const match = users.find((user) => hrMatchKeys(user.attributes).includes(matchKey));
+      if (match) return match;
     }
     return undefined;
   }

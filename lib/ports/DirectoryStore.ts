@@ -26,6 +26,18 @@ export interface DirectoryStore {
   findUserByUserName(userName: string): Promise<UserRecord | undefined>;
   findIdsByExternalId(type: ResourceType, externalId: string): Promise<string[]>;
   listUsers(): Promise<UserRecord[]>;
+  /**
+   * Ids of users that had this HR match key (lib/directory/hrMatchKeys.ts) when written. May include
+   * users that no longer have it or are deleted: callers read the users and check.
+   */
+  findUserIdsByMatchKey(matchKey: string): Promise<string[]>;
+  /**
+   * Whether every user is in the match-key index: true once backfillMatchIndex has indexed the
+   * users written before the index existed. Until then an HR lookup must read all users.
+   */
+  hasMatchIndex(): Promise<boolean>;
+  /** Indexes every user's match keys, then records that the index is complete. Idempotent. */
+  backfillMatchIndex(): Promise<number>;
 
   getGroup(id: string): Promise<GroupRecord | undefined>;
   getGroups(ids: readonly string[]): Promise<GroupRecord[]>;

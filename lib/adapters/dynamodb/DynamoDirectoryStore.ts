@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DirectoryError } from '../../directory/DirectoryError.js';
+import { hrMatchKeys } from '../../directory/hrMatchKeys.js';
 import type {
   GroupRecord,
   MembershipChange,
@@ -42,6 +43,8 @@ const membershipKey = (groupId: string, memberId: string): Item => ({ pk: `GROUP
  * membership rows. Conditional writes stand in for transactions, which the embedded engine lacks.
  */
 export class DynamoDirectoryStore implements DirectoryStore {
+  private matchIndexReady = false;
+
   public constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -135,6 +138,18 @@ export class DynamoDirectoryStore implements DirectoryStore {
     const previousNameKey = previous ? userNameKey(previous.userName) : undefined;
     const claimed = previousNameKey !== nameKey;
     if (claimed) await this.claimUserName(nameKey, user.id);
+    // Match keys are indexed before the user is written, so a crash in between leaves at worst an
+    // entry for keys the user does not have (readers check), never a user the index cannot find.
+    const matchKeys = hrMatchKeys(user.attributes).filter((matchKey) => keyFits(matchIndexKey(matchKey, user.id).pk));
+    const previousMatchKeys = previous ? hrMatchKeys(previous.attributes) : [];
+    const added = matchKeys.filter((matchKey) => !previousMatchKeys.includes(matchKey));
+    const removed = previousMatchKeys.filter((matchKey) => !matchKeys.includes(matchKey));
+    try {
+      await this.indexMatchKeys(user.id, added);
+    } catch (error) {
+      if (claimed) await this.releaseUserName(nameKey, user.id).catch(() => undefined);
+      throw error;
+    }
     const item: Item = {
       ...key,
       type: 'User',
@@ -149,11 +164,61 @@ export class DynamoDirectoryStore implements DirectoryStore {
       await this.conditionalPut(item, expected);
     } catch (error) {
       if (claimed) await this.releaseUserName(nameKey, user.id).catch(() => undefined);
+      await this.unindexMatchKeys(user.id, added).catch(() => undefined);
       throw error;
     }
     // The old name is free again; if this fails the claim is stale and self-heals on next use.
     if (claimed && previousNameKey !== undefined) {
       await this.releaseUserName(previousNameKey, user.id).catch(() => undefined);
+    }
+    // Left behind if this fails: harmless, readers check the user still has the key.
+    await this.unindexMatchKeys(user.id, removed).catch(() => undefined);
+  }
+
+  public async findUserIdsByMatchKey(matchKey: string): Promise<string[]> {
+    const { pk } = matchIndexKey(matchKey, '');
+    if (!keyFits(pk)) return [];
+    const items = await this.run('find by match key', () =>
+      queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
+    );
+    return items.map((item) => String(item.userId));
+  }
+
+  public async hasMatchIndex(): Promise<boolean> {
+    // Once complete, the index stays complete: every later write maintains it.
+    if (this.matchIndexReady) return true;
+    this.matchIndexReady = (await this.getItem(MATCH_INDEX_READY)) !== undefined;
+    return this.matchIndexReady;
+  }
+
+  public async backfillMatchIndex(): Promise<number> {
+    const users = await this.listUsers();
+    for (const user of users) {
+      await this.indexMatchKeys(user.id, hrMatchKeys(user.attributes).filter((matchKey) => keyFits(matchIndexKey(matchKey, user.id).pk)));
+    }
+    await this.run('mark the match index complete', () =>
+      this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...MATCH_INDEX_READY, type: 'MatchIndexReady', completedAt: this.now().toISOString(), users: users.length } })),
+    );
+    this.matchIndexReady = true;
+    return users.length;
+  }
+
+  private async indexMatchKeys(userId: string, matchKeys: readonly string[]): Promise<void> {
+    for (const matchKey of matchKeys) {
+      await this.run('index match key', () =>
+        this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...matchIndexKey(matchKey, userId), type: 'MatchKey', userId } })),
+      );
+    }
+  }
+
+  private async unindexMatchKeys(userId: string, matchKeys: readonly string[]): Promise<void> {
+    for (const matchKey of matchKeys) {
+      await this.run('unindex match key', () => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: matchIndexKey(matchKey, userId) })));
     }
   }
 
@@ -389,6 +454,13 @@ export class DynamoDirectoryStore implements DirectoryStore {
     }
   }
 }
+
+/** One index entry per (match key, user): the users an HR event may mean, found by a query. */
+function matchIndexKey(matchKey: string, userId: string): { pk: string; sk: string } {
+  return { pk: `MATCH#${matchKey}`, sk: userId };
+}
+
+const MATCH_INDEX_READY = { pk: 'MATCHINDEX', sk: 'READY' } as const;
 
 function storable(key: Item): boolean {
   return keyFits(String(key.pk), String(key.sk));

@@ -6,6 +6,8 @@ import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import { scimError } from '../../../lib/scim/scimError.js';
 import type { HrEvent } from '../../../lib/webhooks/HrEvent.js';
 
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
 const ADA: UserRecord = {
   id: 'user-ada',
   userName: 'ada@example.com',
@@ -29,6 +31,8 @@ function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
     getUser: vi.fn(async (id: string) => people.find((person) => person.id === id)),
     findUserByUserName: vi.fn(async (userName: string) => people.find((person) => person.userName === userName)),
     listUsers: vi.fn(async () => people),
+    // The index is not complete yet: lookups read every user (see the match-index tests for the index).
+    hasMatchIndex: vi.fn(async () => false),
   };
   const scheduler = {
     get: vi.fn(async (id: string) => jobs.find((job) => job.id === id)),
@@ -37,7 +41,7 @@ function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
   };
   const ledger = { append: vi.fn(async () => undefined) };
   const applier = new HrEventApplier({ users, directory, scheduler, ledger } as never);
-  return { applier, users, scheduler, ledger };
+  return { applier, users, scheduler, ledger, directory };
 }
 
 const refusal = async (promise: Promise<unknown>): Promise<HrEventError> => {
@@ -131,5 +135,25 @@ describe('HrEventApplier', () => {
     expect(outcome).toEqual({ outcome: 'applied', personId: ADA.id, kind: 'rehire' });
     expect(users.replace.mock.invocationCallOrder[0]).toBeLessThan(scheduler.cancel.mock.invocationCallOrder[0] ?? 0);
     expect(ledger.append).toHaveBeenCalledWith(expect.objectContaining({ type: 'hr.termination-cancelled', personId: ADA.id }));
+  });
+
+  it('looks a person up through the match-key index once it is complete, never reading every user', async () => {
+    // Prepare: Ada is known by her employee number only; the index also names a user who lost it.
+    const ada = { ...ADA, attributes: { ...ADA.attributes, [ENTERPRISE]: { employeeNumber: 'N-7' } } };
+    const stale = { ...ADA, id: 'user-aaa', userName: 'old@example.com', attributes: { userName: 'old@example.com' } };
+    const { applier, users, directory } = setup([ada, stale]);
+    directory.hasMatchIndex.mockResolvedValue(true);
+    const findUserIdsByMatchKey = vi.fn(async (key: string) => (key === 'EMPNO#N-7' ? ['user-aaa', 'user-ada'] : []));
+    const getUsers = vi.fn(async (ids: readonly string[]) => [ada, stale].filter((user) => ids.includes(user.id)));
+    Object.assign(directory, { findUserIdsByMatchKey, getUsers });
+
+    // Act
+    const outcome = await applier.apply(hire({ employeeNumber: 'N-7', workEmail: 'someone@example.com' }, 'hr-77'));
+
+    // Assess
+    expect(outcome).toMatchObject({ personId: ADA.id });
+    expect(findUserIdsByMatchKey).toHaveBeenCalledWith('EMPNO#N-7');
+    expect(directory.listUsers).not.toHaveBeenCalled();
+    expect(users.create).not.toHaveBeenCalled();
   });
 });
