@@ -65,7 +65,9 @@ export function validateResource(type: ScimResourceType, body: unknown): Validat
 }
 
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  // A null element of a multi-valued attribute is no value either (and would reach code that reads
+  // each element's sub-attributes).
+  if (Array.isArray(value)) return value.filter((element) => element !== null).map(withoutNulls);
   if (value === null || typeof value !== 'object') return value;
   const out: Json = {};
   for (const [key, child] of Object.entries(value as Json)) if (child !== null) out[key] = withoutNulls(child);

@@ -297,7 +297,7 @@ const resourceBody = fc.oneof(userBody, groupBody);
 // ---------------------------------------------------------------------------------------------
 
 // Each property takes seconds; the timeout leaves room for a loaded CI machine.
-describe('SCIM API under hostile input (property-based)', { timeout: 90_000 }, () => {
+describe('SCIM API under hostile input (property-based)', { timeout: 120_000 }, () => {
   let perimeter: TestPerimeter;
   const users: string[] = [];
   const groups: string[] = [];

@@ -70,6 +70,14 @@ describe('validateResource', () => {
     expect(attributes.emails).toEqual([{ value: 'a@work.example', primary: true }]);
   });
 
+  it('drops null elements of multi-valued attributes, as unassigned values', () => {
+    // Act
+    const { attributes } = validateResource('User', { schemas: [USER], userName: 'a@example.com', emails: [null, { value: 'a@work.example' }], addresses: [null] });
+
+    // Assess
+    expect([attributes.emails, attributes.addresses]).toEqual([[{ value: 'a@work.example' }], []]);
+  });
+
   it('takes the enterprise manager as a bare id', () => {
     // Act
     const { attributes } = validateResource('User', { userName: 'a@example.com', [ENTERPRISE]: { manager: 'boss-1' } });
