@@ -309,7 +309,8 @@ describe('SCIM API under hostile input (property-based)', { timeout: 120_000 }, 
   const expectScimOutcome = (reply: RawReply, what: string, target: string): void => {
     const { pathname } = new URL(target);
     // RFC 7644 §3.7 and §3.11: a provider without /Bulk or /Me MUST answer 501; the only 5xx allowed.
-    const unsupported = reply.status === 501 && /^\/scim\/v2\/(?:Bulk|Me)(?:\/|$)/.test(pathname);
+    // Empty segments ("//Bulk") are ignored by the router, so they are here too.
+    const unsupported = reply.status === 501 && /^\/scim\/v2\/+(?:Bulk|Me)(?:\/|$)/.test(pathname);
     if (!unsupported) expect(reply.status, `${what} -> ${reply.status} ${reply.text.slice(0, 300)}`).toBeLessThan(500);
     expect(reply.text).not.toContain(TEST_SCIM_TOKEN);
     if (reply.status < 400) return;
