@@ -23,6 +23,7 @@ type Expected = { readonly absent: true } | { readonly version: number };
 const expectedFrom = (previous: { version: number } | undefined): Expected =>
   previous ? { version: previous.version } : { absent: true };
 import { batchGetAll } from './batchGetAll.js';
+import { batchPutAll } from './batchPutAll.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { keyFits } from './keyFits.js';
 import { queryAll } from './queryAll.js';
@@ -198,9 +199,13 @@ export class DynamoDirectoryStore implements DirectoryStore {
 
   public async backfillMatchIndex(): Promise<number> {
     const users = await this.listUsers();
-    for (const user of users) {
-      await this.indexMatchKeys(user.id, hrMatchKeys(user.attributes).filter((matchKey) => keyFits(matchIndexKey(matchKey, user.id).pk)));
-    }
+    const entries = users.flatMap((user) =>
+      hrMatchKeys(user.attributes)
+        .map((matchKey) => matchIndexKey(matchKey, user.id))
+        .filter((key) => keyFits(key.pk))
+        .map((key) => ({ ...key, type: 'MatchKey', userId: key.sk })),
+    );
+    await this.run('backfill the match index', () => batchPutAll(this.db, this.tableName, entries));
     await this.run('mark the match index complete', () =>
       this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...MATCH_INDEX_READY, type: 'MatchIndexReady', completedAt: this.now().toISOString(), users: users.length } })),
     );
