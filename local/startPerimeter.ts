@@ -19,6 +19,7 @@ import { LocalSecretStore } from '../lib/adapters/local/LocalSecretStore.js';
 import { LocalStepQueue } from '../lib/adapters/local/LocalStepQueue.js';
 import { createDocumentClient } from '../lib/adapters/dynamodb/createDocumentClient.js';
 import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
+import { repairPendingIndex } from '../lib/adapters/dynamodb/repairPendingIndex.js';
 import { accessTable, directoryTable, ledgerTable, operationsTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
 import { AnyTokenVerifier } from '../lib/auth/AnyTokenVerifier.js';
 import { SecretStoreTokenVerifier } from '../lib/auth/SecretStoreTokenVerifier.js';
@@ -105,6 +106,9 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     { definition: operationsTable, tableName: TABLE_NAMES.operations },
   ]);
   const db = createDocumentClient({ client });
+  // Before crash recovery reads the pending indexes: the embedded engine's index entries may lag
+  // their items after a kill (see repairPendingIndex).
+  if (embedded) for (const table of [TABLE_NAMES.directory, TABLE_NAMES.access]) await repairPendingIndex(db, table);
   const queue = new LocalStepQueue(db, TABLE_NAMES.operations);
   const scheduler = new LocalScheduler(db, TABLE_NAMES.operations);
   const services = buildEngine({
