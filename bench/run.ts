@@ -7,6 +7,7 @@ import { spawnLocalPerimeter } from '../local/spawnLocalPerimeter.js';
 import type { ColdStartFigures, ColdStartRow } from './coldStartBench.js';
 import { type FanoutFigures, runFanoutBench } from './fanoutBench.js';
 import { type LedgerFigures, runLedgerBench } from './ledgerBench.js';
+import { SEED_USERS, seedScimUsers } from './seedScimUsers.js';
 import { type LoadFigures, type LoadWindow, runSustainedLoadBench, SCIM_MIX, WEBHOOK_MIX } from './sustainedLoadBench.js';
 
 // `npm run bench`: SCIM requests per second and latency on the local server (its own process, on
@@ -17,7 +18,6 @@ import { type LoadFigures, type LoadWindow, runSustainedLoadBench, SCIM_MIX, WEB
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const SEED_USERS = 500;
 const TOKEN = 'bench-token-0123456789abcdef0123';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -70,7 +70,7 @@ async function runScimSection(): Promise<void> {
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
   const rows: Row[] = [];
   try {
-    const ids = await seed(perimeter.url, headers);
+    const ids = await seedScimUsers(perimeter.url, TOKEN);
     let counter = 0;
     const pick = (): string => ids[Math.floor(Math.random() * ids.length)] ?? '';
 
@@ -201,25 +201,6 @@ function printFanout(figures: FanoutFigures[]): void {
     '"serial" is what the same calls would take one app after another; fan-out should track the 1-app row instead.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-async function seed(url: string, headers: Record<string, string>): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < SEED_USERS; i += 25) {
-    const batch = await Promise.all(
-      Array.from({ length: 25 }, async (_, j) => {
-        const response = await fetch(`${url}/scim/v2/Users`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ schemas: [USER_SCHEMA], userName: `seed-${i + j}@example.com`, active: true }),
-        });
-        if (response.status !== 201) throw new Error(`Seeding failed with ${response.status}: ${await response.text()}`);
-        return ((await response.json()) as { id: string }).id;
-      }),
-    );
-    ids.push(...batch);
-  }
-  return ids;
 }
 
 async function run(scenario: string, url: string, requests: autocannon.Request[]): Promise<Row> {

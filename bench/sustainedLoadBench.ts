@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LocalSecretStore } from '../lib/adapters/local/LocalSecretStore.js';
 import { spawnLocalPerimeter } from '../local/spawnLocalPerimeter.js';
 import { type PacedRequest, type PacedStats, paceRequests } from './paceRequests.js';
+import { SEED_USERS, seedScimUsers } from './seedScimUsers.js';
 
 // The sustained-load benchmark (`npm run bench`, section "load"): SCIM and signed HR webhooks
 // together against the local server (its own process, on the embedded DynamoDB engine), each at a
@@ -27,7 +28,6 @@ const TIMEOUT_MS = 5_000;
 /** A long run that fails is retried this many times, each 15% slower (60 s on 2 cores holds less than 10 s probes suggest). */
 const RUN_RETRIES = 6;
 
-const SEED_USERS = 500;
 const SEED_EMPLOYEES = 100;
 const TOKEN = 'bench-load-token-0123456789abcdef';
 const WEBHOOK_SECRET_NAME = 'perimeter/hr-standard-webhook';
@@ -90,7 +90,7 @@ export async function runSustainedLoadBench(): Promise<LoadFigures> {
     PERIMETER_ADMIN_TOKEN: TOKEN,
   });
   try {
-    const traffic = new Traffic(perimeter.url, await seedUsers(perimeter.url), await seedEmployees(perimeter.url));
+    const traffic = new Traffic(perimeter.url, await seedScimUsers(perimeter.url, TOKEN), await seedEmployees(perimeter.url));
     const window = (rate: number, seconds: number): Promise<LoadWindow> => measure(traffic, rate, seconds);
 
     // Up by half while it holds, then halve the gap between the last rate that held and the first that did not.
@@ -221,25 +221,6 @@ function streamFigures(stats: PacedStats, offeredRate: number): StreamFigures {
     errors: stats.errors,
     failedStatuses: Object.fromEntries(Object.entries(stats.statuses).filter(([status]) => !status.startsWith('2'))),
   };
-}
-
-async function seedUsers(url: string): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < SEED_USERS; i += 25) {
-    const batch = await Promise.all(
-      Array.from({ length: 25 }, async (_, j) => {
-        const response = await fetch(`${url}/scim/v2/Users`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
-          body: JSON.stringify({ schemas: [USER_SCHEMA], userName: `seed-${i + j}@example.com`, active: true }),
-        });
-        if (response.status !== 201) throw new Error(`Seeding users failed with ${response.status}: ${await response.text()}`);
-        return ((await response.json()) as { id: string }).id;
-      }),
-    );
-    ids.push(...batch);
-  }
-  return ids;
 }
 
 /** Hires SEED_EMPLOYEES people by webhook, so the update half of the webhook stream has someone to update. */
