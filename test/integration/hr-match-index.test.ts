@@ -1,15 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/createDocumentClient.js';
 import { DynamoDirectoryStore } from '../../lib/adapters/dynamodb/DynamoDirectoryStore.js';
-import { ensureTables } from '../../lib/adapters/dynamodb/ensureTables.js';
 import { directoryTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../lib/scim/scimSchemas.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/startEmbeddedDynamo.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
+import { type EmbeddedTables, startEmbeddedTables } from '../support/startEmbeddedTables.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const STANDARD_SECRET = `whsec_${Buffer.from('standard-webhooks-match-index-key').toString('base64')}`;
@@ -95,17 +92,13 @@ describe('HR events find existing people through the match-key index', () => {
 });
 
 describe('the match-key index on a directory the previous version wrote', () => {
-  let engine: EmbeddedDynamo;
-  let client: DynamoDBClient;
+  let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
   beforeAll(async () => {
-    engine = await startEmbeddedDynamo();
-    client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    await ensureTables(client, [{ definition: directoryTable, tableName: 'directory' }]);
-    db = createDocumentClient({ client });
+    engine = await startEmbeddedTables([{ definition: directoryTable, tableName: 'directory' }]);
+    db = engine.db;
   });
   afterAll(async () => {
-    client.destroy();
     await engine.close();
   });
 

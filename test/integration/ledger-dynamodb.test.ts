@@ -1,25 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/createDocumentClient.js';
 import { DynamoLedgerStore } from '../../lib/adapters/dynamodb/DynamoLedgerStore.js';
-import { ensureTables } from '../../lib/adapters/dynamodb/ensureTables.js';
 import { ledgerTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
 import { computeEventHash } from '../../lib/ledger/computeEventHash.js';
 import { Ledger } from '../../lib/ledger/Ledger.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/startEmbeddedDynamo.js';
+import { type EmbeddedTables, startEmbeddedTables } from '../support/startEmbeddedTables.js';
 
 describe('Ledger on the embedded DynamoDB engine', () => {
-  let engine: EmbeddedDynamo;
-  let client: DynamoDBClient;
+  let engine: EmbeddedTables;
   let store: DynamoLedgerStore;
   beforeAll(async () => {
-    engine = await startEmbeddedDynamo();
-    client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    await ensureTables(client, [{ definition: ledgerTable, tableName: 'ledger' }]);
-    store = new DynamoLedgerStore(createDocumentClient({ client }), 'ledger');
+    engine = await startEmbeddedTables([{ definition: ledgerTable, tableName: 'ledger' }]);
+    store = new DynamoLedgerStore(engine.db, 'ledger');
   });
   afterAll(async () => {
-    client.destroy();
     await engine.close();
   });
 

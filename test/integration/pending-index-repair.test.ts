@@ -1,27 +1,20 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/createDocumentClient.js';
 import { DynamoDirectoryStore } from '../../lib/adapters/dynamodb/DynamoDirectoryStore.js';
-import { ensureTables } from '../../lib/adapters/dynamodb/ensureTables.js';
 import { repairPendingIndex } from '../../lib/adapters/dynamodb/repairPendingIndex.js';
 import { directoryTable } from '../../lib/adapters/dynamodb/tableDefinitions.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/startEmbeddedDynamo.js';
+import { type EmbeddedTables, startEmbeddedTables } from '../support/startEmbeddedTables.js';
 
 // The repair itself is proven under kill -9 by test/chaos/leaver-burst.chaos.test.ts (an outbox
 // whose index entry a kill removed stayed undelivered before it); this checks it on the engine.
 describe('repairPendingIndex on the embedded engine', () => {
-  let engine: EmbeddedDynamo;
-  let client: DynamoDBClient;
+  let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
   beforeAll(async () => {
-    engine = await startEmbeddedDynamo();
-    client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    await ensureTables(client, [{ definition: directoryTable, tableName: 'directory' }]);
-    db = createDocumentClient({ client });
+    engine = await startEmbeddedTables([{ definition: directoryTable, tableName: 'directory' }]);
+    db = engine.db;
   });
   afterAll(async () => {
-    client.destroy();
     await engine.close();
   });
 

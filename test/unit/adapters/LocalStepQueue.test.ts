@@ -1,15 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDocumentClient } from '../../../lib/adapters/dynamodb/createDocumentClient.js';
-import { ensureTables } from '../../../lib/adapters/dynamodb/ensureTables.js';
 import { operationsTable } from '../../../lib/adapters/dynamodb/tableDefinitions.js';
 import { LocalScheduler } from '../../../lib/adapters/local/LocalScheduler.js';
 import { LocalStepQueue, type LocalStepQueueOptions } from '../../../lib/adapters/local/LocalStepQueue.js';
 import type { PlanStep } from '../../../lib/plan/PlanStep.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../local/startEmbeddedDynamo.js';
+import { type EmbeddedTables, startEmbeddedTables } from '../../support/startEmbeddedTables.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,26 +43,23 @@ async function until(condition: () => boolean, timeoutMs = 1_500): Promise<void>
 }
 
 describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', () => {
-  let engine: EmbeddedDynamo;
-  let client: DynamoDBClient;
+  let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
   let tables = 0;
   let tableName: string;
   const started: LocalStepQueue[] = [];
 
   beforeAll(async () => {
-    engine = await startEmbeddedDynamo();
-    client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    db = createDocumentClient({ client });
+    engine = await startEmbeddedTables();
+    db = engine.db;
   });
   afterAll(async () => {
-    client.destroy();
     await engine.close();
   });
   // A table per test: what one test leaves queued never reaches another.
   beforeEach(async () => {
     tableName = `operations-${++tables}`;
-    await ensureTables(client, [{ definition: operationsTable, tableName }]);
+    await engine.ensure([{ definition: operationsTable, tableName }]);
   });
   afterEach(async () => {
     await Promise.all(started.splice(0).map((queue) => queue.stop()));
