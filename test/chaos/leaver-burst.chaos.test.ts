@@ -1,22 +1,19 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalSecretStore } from '../../lib/adapters/local/LocalSecretStore.js';
 import type { FakeRequest } from '../fakes/FakeServer.js';
 import { FakeScimApi } from '../fakes/scim/FakeScimApi.js';
+import { inParallel } from '../support/inParallel.js';
+import { prepareScimAppsDataDir } from '../support/prepareScimAppsDataDir.js';
 import { TEST_ADMIN_TOKEN, TEST_SCIM_TOKEN } from '../support/startTestPerimeter.js';
+import { waitUntil } from '../support/waitUntil.js';
 import { ChaosPerimeter } from './support/ChaosPerimeter.js';
 import { chaosSeed } from './support/chaosSeed.js';
-import { inParallel } from './support/inParallel.js';
 import type { KillSpec } from './support/KillSpec.js';
 import { openDataDirTables } from './support/openDataDirTables.js';
 import { seededRandom } from './support/seededRandom.js';
-import { waitUntil } from './support/waitUntil.js';
 
 const PEOPLE = 500;
 const APPS = 2;
-const SAAS_TOKEN = 'chaos-test-saas-token';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const LEDGER_KILLS = ['before', 'inflight', 'after'] as const;
 
@@ -66,25 +63,9 @@ describe('chaos: 500 leavers through repeated kill -9', () => {
 
   it('deactivates every acknowledged leaver exactly once, in the directory, both apps and the ledger', async () => {
     // Prepare: two SCIM apps, 500 joiners provisioned in both.
-    for (const fake of fakes) {
-      fake.validTokens.add(SAAS_TOKEN);
-      await fake.start();
-      fake.latencyMs = 2;
-    }
-    const dataDir = await mkdtemp(join(tmpdir(), 'perimeter-chaos-leavers-'));
+    const { dataDir, env } = await prepareScimAppsDataDir(fakes, { prefix: 'perimeter-chaos-leavers-', latencyMs: 2 });
     dirs.push(dataDir);
-    const configPath = join(dataDir, 'perimeter.json');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        connectors: fakes.map((fake, i) => ({ id: `app-${i}`, type: 'scim', settings: { baseUrl: fake.scimBaseUrl }, credential: { secret: 'saas' }, concurrency: 8 })),
-        policy: { rules: [{ id: 'everyone', when: {}, grant: fakes.map((_, i) => ({ app: `app-${i}` })) }] },
-        leaver: { default: { actions: ['disable'] } },
-        reconciliation: { intervalMinutes: 0 },
-      }),
-    );
-    await (await LocalSecretStore.open({ dataDir })).putSecretValue('saas', SAAS_TOKEN);
-    const chaos = new ChaosPerimeter({ PERIMETER_DATA_DIR: dataDir, PERIMETER_CONFIG: configPath, PERIMETER_SCIM_TOKEN: TEST_SCIM_TOKEN, PERIMETER_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    const chaos = new ChaosPerimeter(env);
     perimeter = chaos;
     await chaos.start();
     const scim = (url: string, path: string, method: string, body?: unknown): Promise<Response> =>

@@ -7,13 +7,13 @@ import type { Credential } from '../../lib/credentials/Credential.js';
 import { parseCredential } from '../../lib/credentials/parseCredential.js';
 import { FakeOAuthServer } from '../fakes/oauth/FakeOAuthServer.js';
 import { TEST_ADMIN_TOKEN, TEST_SCIM_TOKEN } from '../support/startTestPerimeter.js';
+import { waitUntil } from '../support/waitUntil.js';
 import { ChaosPerimeter } from './support/ChaosPerimeter.js';
 import { chaosSeed } from './support/chaosSeed.js';
 import type { KillSpec } from './support/KillSpec.js';
 import { OAuthProtectedScimApi } from './support/OAuthProtectedScimApi.js';
 import { openDataDirTables } from './support/openDataDirTables.js';
 import { seededRandom } from './support/seededRandom.js';
-import { waitUntil } from './support/waitUntil.js';
 
 const CLIENT = 'perimeter-chaos-client';
 const CLIENT_SECRET = 'chaos-oauth-client-secret';

@@ -1,30 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalSecretStore } from '../../lib/adapters/local/LocalSecretStore.js';
 import { type SpawnedPerimeter, spawnLocalPerimeter } from '../../local/spawnLocalPerimeter.js';
 import { FakeScimApi } from '../fakes/scim/FakeScimApi.js';
-import { startTestPerimeter, TEST_ADMIN_TOKEN, TEST_SCIM_TOKEN } from '../support/startTestPerimeter.js';
+import { inParallel } from '../support/inParallel.js';
+import { prepareScimAppsDataDir } from '../support/prepareScimAppsDataDir.js';
+import { startTestPerimeter, TEST_SCIM_TOKEN } from '../support/startTestPerimeter.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const PEOPLE = 500;
-const SAAS_TOKEN = 'crash-test-saas-token';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function inParallel<T>(items: readonly T[], width: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await task(items[next++] as T);
-  }));
-}
 
 describe('crash safety of the fan-out (kill -9 in the middle of 500 queued leavers)', () => {
   const fakes = [new FakeScimApi(), new FakeScimApi()];
@@ -38,25 +22,8 @@ describe('crash safety of the fan-out (kill -9 in the middle of 500 queued leave
 
   it('finishes every leaver after a restart, and applies none twice', async () => {
     // Prepare: two apps behind fake SCIM APIs, a config and a stored credential, 500 joiners done.
-    for (const fake of fakes) {
-      fake.validTokens.add(SAAS_TOKEN);
-      await fake.start();
-      fake.latencyMs = 5;
-    }
-    const dataDir = await mkdtemp(join(tmpdir(), 'perimeter-crash-'));
+    const { dataDir, env } = await prepareScimAppsDataDir(fakes, { prefix: 'perimeter-crash-', latencyMs: 5 });
     dirs.push(dataDir);
-    const configPath = join(dataDir, 'perimeter.json');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        connectors: fakes.map((fake, i) => ({ id: `app-${i}`, type: 'scim', settings: { baseUrl: fake.scimBaseUrl }, credential: { secret: 'saas' }, concurrency: 8 })),
-        policy: { rules: [{ id: 'everyone', when: {}, grant: fakes.map((_, i) => ({ app: `app-${i}` })) }] },
-        leaver: { default: { actions: ['disable'] } },
-        reconciliation: { intervalMinutes: 0 },
-      }),
-    );
-    await (await LocalSecretStore.open({ dataDir })).putSecretValue('saas', SAAS_TOKEN);
-    const env = { PERIMETER_DATA_DIR: dataDir, PERIMETER_CONFIG: configPath, PERIMETER_SCIM_TOKEN: TEST_SCIM_TOKEN, PERIMETER_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
     child = await spawnLocalPerimeter(env);
     const scim = (url: string, path: string, method: string, body?: unknown): Promise<Response> =>
       fetch(`${url}/scim/v2${path}`, {
@@ -71,7 +38,7 @@ describe('crash safety of the fan-out (kill -9 in the middle of 500 queued leave
       ids.push(((await response.json()) as { id: string }).id);
     });
     const activeIn = (fake: FakeScimApi): number => fake.allUsers().filter((user) => user.active === true).length;
-    await until(() => fakes.every((fake) => activeIn(fake) === PEOPLE), 60_000, 'joiners');
+    await waitUntil(() => fakes.every((fake) => activeIn(fake) === PEOPLE), 60_000, 'joiners');
 
     // Act: queue 500 leavers (each acknowledged), kill -9 while they are being worked off, restart.
     for (const fake of fakes) fake.latencyMs = 20;
@@ -80,12 +47,12 @@ describe('crash safety of the fan-out (kill -9 in the middle of 500 queued leave
       expect(response.status).toBe(200);
     });
     const inactive = (): number => fakes.reduce((sum, fake) => sum + fake.allUsers().filter((user) => user.active === false).length, 0);
-    await until(() => inactive() >= 100, 60_000, 'some leavers to be applied');
+    await waitUntil(() => inactive() >= 100, 60_000, 'some leavers to be applied');
     await child.kill9();
     const doneAtKill = inactive();
     for (const fake of fakes) fake.latencyMs = 2;
     child = await spawnLocalPerimeter(env);
-    await until(() => inactive() === 2 * PEOPLE, 90_000, 'every leaver after the restart');
+    await waitUntil(() => inactive() === 2 * PEOPLE, 90_000, 'every leaver after the restart');
     await child.stop();
     child = undefined;
 
