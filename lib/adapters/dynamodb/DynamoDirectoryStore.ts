@@ -141,8 +141,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
     if (claimed) await this.claimUserName(nameKey, user.id);
     // Match keys are indexed before the user is written, so a crash in between leaves at worst an
     // entry for keys the user does not have (readers check), never a user the index cannot find.
-    const matchKeys = hrMatchKeys(user.attributes).filter((matchKey) => keyFits(matchIndexKey(matchKey, user.id).pk));
-    const previousMatchKeys = previous ? hrMatchKeys(previous.attributes) : [];
+    const matchKeys = indexableMatchKeys(user);
+    const previousMatchKeys = previous ? indexableMatchKeys(previous) : [];
     const added = matchKeys.filter((matchKey) => !previousMatchKeys.includes(matchKey));
     const removed = previousMatchKeys.filter((matchKey) => !matchKeys.includes(matchKey));
     try {
@@ -199,12 +199,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
 
   public async backfillMatchIndex(): Promise<number> {
     const users = await this.listUsers();
-    const entries = users.flatMap((user) =>
-      hrMatchKeys(user.attributes)
-        .map((matchKey) => matchIndexKey(matchKey, user.id))
-        .filter((key) => keyFits(key.pk))
-        .map((key) => ({ ...key, type: 'MatchKey', userId: key.sk })),
-    );
+    const entries = users.flatMap((user) => indexableMatchKeys(user).map((matchKey) => matchIndexEntry(matchKey, user.id)));
     await this.run('backfill the match index', () => batchPutAll(this.db, this.tableName, entries));
     await this.run('mark the match index complete', () =>
       this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...MATCH_INDEX_READY, type: 'MatchIndexReady', completedAt: this.now().toISOString(), users: users.length } })),
@@ -216,7 +211,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   private async indexMatchKeys(userId: string, matchKeys: readonly string[]): Promise<void> {
     for (const matchKey of matchKeys) {
       await this.run('index match key', () =>
-        this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...matchIndexKey(matchKey, userId), type: 'MatchKey', userId } })),
+        this.db.send(new PutCommand({ TableName: this.tableName, Item: matchIndexEntry(matchKey, userId) })),
       );
     }
   }
@@ -461,6 +456,15 @@ export class DynamoDirectoryStore implements DirectoryStore {
 }
 
 /** One index entry per (match key, user): the users an HR event may mean, found by a query. */
+/** The user's HR match keys that an index key can hold (a longer email is never matched). */
+function indexableMatchKeys(user: UserRecord): string[] {
+  return hrMatchKeys(user.attributes).filter((matchKey) => keyFits(matchIndexKey(matchKey, user.id).pk));
+}
+
+function matchIndexEntry(matchKey: string, userId: string): Item {
+  return { ...matchIndexKey(matchKey, userId), type: 'MatchKey', userId };
+}
+
 function matchIndexKey(matchKey: string, userId: string): { pk: string; sk: string } {
   return { pk: `MATCH#${matchKey}`, sk: userId };
 }
