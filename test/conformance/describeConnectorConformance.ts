@@ -10,6 +10,7 @@ import {
 } from '../../connectors/types.js';
 import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
 import type { FakeServer } from '../fakes/FakeServer.js';
+import { rejection } from '../support/rejection.js';
 
 export interface ConformanceSetup {
   /** A connector talking to `fake`, with a request timeout of at most 500 ms. */
@@ -59,15 +60,7 @@ export function conformancePerson(overrides: Partial<PersonSnapshot> = {}): Pers
 
 const key = (label: string): string => `conformance-${label}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (promise: Promise<unknown>): Promise<ConnectorError> => rejection(promise, ConnectorError);
 
 /**
  * The one suite every connector passes: idempotent account lifecycle, entitlements, session

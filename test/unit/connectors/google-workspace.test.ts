@@ -6,6 +6,7 @@ import { googleWorkspaceSettingsSchema } from '../../../connectors/google-worksp
 import { googleWorkspaceConnector } from '../../../connectors/google-workspace/index.js';
 import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
 import { FakeGoogleDirectoryApi } from '../../fakes/google/FakeGoogleDirectoryApi.js';
+import { rejection } from '../../support/rejection.js';
 
 const TOKEN = 'ya29.unit-google-token';
 const USERS_PATH = '/admin/directory/v1/users';
@@ -33,15 +34,7 @@ function connect(settings: Record<string, unknown> = {}): GoogleWorkspaceConnect
   return new GoogleWorkspaceConnector('google-unit', parsed, { accessToken: async () => TOKEN, timeoutMs: 500 });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (promise: Promise<unknown>): Promise<ConnectorError> => rejection(promise, ConnectorError);
 
 const requestsTo = (method: string, path: string) => fake.requests.filter((r) => r.method === method && r.path === path);
 

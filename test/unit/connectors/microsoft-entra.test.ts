@@ -6,6 +6,7 @@ import { MicrosoftEntraConnector } from '../../../connectors/microsoft-entra/Mic
 import { microsoftEntraSettingsSchema } from '../../../connectors/microsoft-entra/microsoftEntraSettingsSchema.js';
 import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
 import { FakeGraphApi } from '../../fakes/entra/FakeGraphApi.js';
+import { rejection } from '../../support/rejection.js';
 
 const TOKEN = 'eyJ0eXAiOiJKV1QifQ.unit-graph-token';
 
@@ -33,15 +34,7 @@ function connect(settings: Record<string, unknown> = {}, fetchImpl?: typeof fetc
   return new MicrosoftEntraConnector('entra-unit', parsed, { accessToken: async () => TOKEN, timeoutMs: 500, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (promise: Promise<unknown>): Promise<ConnectorError> => rejection(promise, ConnectorError);
 
 const requestsTo = (method: string, path: string) => fake.requests.filter((r) => r.method === method && r.path === path);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConnectorError } from '../../../connectors/ConnectorError.js';
 import { requestJson } from '../../../connectors/http/requestJson.js';
+import { rejection } from '../../support/rejection.js';
 
 /** A context whose fetch answers once with this status, body and headers. */
 function answering(status: number, body: string, headers: Record<string, string> = {}) {
@@ -8,15 +9,7 @@ function answering(status: number, body: string, headers: Record<string, string>
   return { fetchStub, context: { accessToken: async () => 'token', fetch: fetchStub as unknown as typeof fetch } };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (promise: Promise<unknown>): Promise<ConnectorError> => rejection(promise, ConnectorError);
 
 describe('requestJson classifyError', () => {
   it("lets the vendor's body turn a 403 into a rate limit that keeps Retry-After", async () => {

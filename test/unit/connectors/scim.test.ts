@@ -5,6 +5,7 @@ import type { ScimConnector } from '../../../connectors/scim/ScimConnector.js';
 import { conformancePerson } from '../../conformance/describeConnectorConformance.js';
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 import { FakeScimApi } from '../../fakes/scim/FakeScimApi.js';
+import { rejection } from '../../support/rejection.js';
 
 const TOKEN = 'scim-unit-token';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -38,14 +39,7 @@ function last(method: string): FakeRequest {
   return request;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
+const failure = (promise: Promise<unknown>): Promise<ConnectorError> => rejection(promise, ConnectorError);
 
 describe('scim connector: accounts', () => {
   it('creates a user with an RFC 7643 body of the person’s attributes', async () => {

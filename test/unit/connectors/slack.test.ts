@@ -5,6 +5,7 @@ import type { SlackConnector } from '../../../connectors/slack/SlackConnector.js
 import { conformancePerson } from '../../conformance/describeConnectorConformance.js';
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 import { FakeSlackApi } from '../../fakes/slack/FakeSlackApi.js';
+import { rejection } from '../../support/rejection.js';
 
 const TOKEN = 'xoxp-slack-unit';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -32,14 +33,7 @@ function last(method: string): FakeRequest {
   return request;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
+const failure = (promise: Promise<unknown>): Promise<ConnectorError> => rejection(promise, ConnectorError);
 
 describe('slack connector: sessions (admin.users.session.reset)', () => {
   it('posts user_id as JSON with the token as a bearer header', async () => {

@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../../lib/credentials/Credential.js';
 import type { RotationContext } from '../../../lib/credentials/CredentialRotator.js';
@@ -7,6 +6,8 @@ import { entraClientSecretRotator } from '../../../lib/credentials/entraClientSe
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 import { FakeGraphApi, type FakeGraphApplication, type FakeGraphPassword } from '../../fakes/entra/FakeGraphApi.js';
 import { FakeOAuthServer } from '../../fakes/oauth/FakeOAuthServer.js';
+import { expectSecretFree } from '../../support/expectSecretFree.js';
+import { rejection } from '../../support/rejection.js';
 
 type EntraCredential = Extract<Credential, { type: 'entra-client-secret' }>;
 
@@ -59,24 +60,7 @@ const tokenRequests = (): FakeRequest[] => oauth.requests.filter((request) => re
 const graphRequests = (suffix: string): FakeRequest[] => graph.requests.filter((request) => request.path.endsWith(suffix));
 const formOf = (request: FakeRequest | undefined): Record<string, string> => Object.fromEntries(new URLSearchParams(request?.rawBody ?? ''));
 
-async function failure(promise: Promise<unknown>): Promise<RotationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RotationError);
-    return error as RotationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-function expectSecretFree(error: Error, secrets: readonly (string | undefined)[]): void {
-  const everything = inspect(error, { depth: 10, showHidden: true });
-  for (const secret of secrets) {
-    if (secret === undefined) continue;
-    expect(error.message).not.toContain(secret);
-    expect(everything).not.toContain(secret);
-  }
-}
+const failure = (promise: Promise<unknown>): Promise<RotationError> => rejection(promise, RotationError);
 
 describe('entra-client-secret rotator: create', () => {
   it('gets a token with the current secret, adds a password, and returns it with a token from the new secret', async () => {

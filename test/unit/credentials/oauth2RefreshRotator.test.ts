@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../../lib/credentials/Credential.js';
 import type { RotationContext } from '../../../lib/credentials/CredentialRotator.js';
@@ -6,6 +5,8 @@ import { RotationError } from '../../../lib/credentials/RotationError.js';
 import { oauth2RefreshRotator } from '../../../lib/credentials/oauth2RefreshRotator.js';
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 import { FakeOAuthServer } from '../../fakes/oauth/FakeOAuthServer.js';
+import { expectSecretFree } from '../../support/expectSecretFree.js';
+import { rejection } from '../../support/rejection.js';
 
 type OAuth2Credential = Extract<Credential, { type: 'oauth2-refresh' }>;
 
@@ -43,25 +44,7 @@ function seeded(overrides: Partial<OAuth2Credential> = {}): OAuth2Credential {
 const tokenRequests = (): FakeRequest[] => server.requests.filter((request) => request.path === '/token');
 const formOf = (request: FakeRequest | undefined): URLSearchParams => new URLSearchParams(request?.rawBody ?? '');
 
-async function failure(promise: Promise<unknown>): Promise<RotationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RotationError);
-    return error as RotationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** Neither the message nor anything reachable from the error (causes included) holds a secret. */
-function expectSecretFree(error: Error, secrets: readonly (string | undefined)[]): void {
-  const everything = inspect(error, { depth: 10, showHidden: true });
-  for (const secret of secrets) {
-    if (secret === undefined) continue;
-    expect(error.message).not.toContain(secret);
-    expect(everything).not.toContain(secret);
-  }
-}
+const failure = (promise: Promise<unknown>): Promise<RotationError> => rejection(promise, RotationError);
 
 describe('oauth2-refresh rotator: create', () => {
   it('refreshes with HTTP Basic client authentication, id and secret form-urlencoded first (RFC 6749 §2.3.1, §6)', async () => {

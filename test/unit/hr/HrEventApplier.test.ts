@@ -5,6 +5,7 @@ import { HrEventError } from '../../../lib/hr/HrEventError.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import { scimError } from '../../../lib/scim/scimError.js';
 import type { HrEvent } from '../../../lib/webhooks/HrEvent.js';
+import { rejection } from '../../support/rejection.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -44,14 +45,7 @@ function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
   return { applier, users, scheduler, ledger, directory };
 }
 
-const refusal = async (promise: Promise<unknown>): Promise<HrEventError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HrEventError);
-  return error as HrEventError;
-};
+const refusal = (promise: Promise<unknown>): Promise<HrEventError> => rejection(promise, HrEventError);
 
 describe('HrEventApplier', () => {
   it('refuses a hire whose work email cannot be a userName as invalid, before writing anything', async () => {
