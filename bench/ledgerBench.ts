@@ -8,7 +8,7 @@ import { toLedgerItem } from '../lib/adapters/dynamodb/toLedgerItem.js';
 import { reconstructAccess } from '../lib/audit/reconstructAccess.js';
 import { verifyLedger } from '../lib/audit/verifyLedger.js';
 import { computeEventHash } from '../lib/ledger/computeEventHash.js';
-import { GENESIS_HASH, type LedgerEvent } from '../lib/ledger/LedgerEvent.js';
+import { GENESIS_HASH, type LedgerEvent } from '../lib/domain/LedgerEvent.js';
 import type { AuditStore } from '../lib/ports/AuditStore.js';
 import { startEmbeddedDynamo } from '../local/startEmbeddedDynamo.js';
 

@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from './ConnectorDefinition.js';
+import type { ConnectorDefinition } from '../lib/connector-sdk/ConnectorDefinition.js';
 import { githubConnector } from './github/index.js';
 import { googleWorkspaceConnector } from './google-workspace/index.js';
 import { microsoftEntraConnector } from './microsoft-entra/index.js';

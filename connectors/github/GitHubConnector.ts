@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
-import type { ConnectorContext } from '../ConnectorContext.js';
-import { ConnectorError } from '../ConnectorError.js';
-import type { JsonRequest, JsonResponse } from '../http/requestJson.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import type { JsonRequest, JsonResponse } from '../../lib/connector-sdk/requestJson.js';
 import type {
   AccountLister,
   AccountManager,
@@ -12,7 +12,7 @@ import type {
   ChangeResult,
   Connector,
   EntitlementProvisioner,
-} from '../types.js';
+} from '../../lib/connector-sdk/Connector.js';
 import { githubLoginFor } from './githubLoginFor.js';
 import { githubRequest } from './githubRequest.js';
 import type { GitHubSettings } from './githubSettingsSchema.js';

@@ -1,5 +1,5 @@
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
-import { ConnectorError } from '../ConnectorError.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import type { GitHubSettings } from './githubSettingsSchema.js';
 import { isGitHubLogin } from './isGitHubLogin.js';
 

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../http/parseRetryAfter.js';
+import { parseRetryAfter } from '../../lib/connector-sdk/parseRetryAfter.js';
 
 /** GitHub's advice when a secondary limit names no wait: "wait for at least one minute". */
 const DEFAULT_WAIT_MS = 60_000;

@@ -1,6 +1,6 @@
-import type { ConnectorContext } from '../ConnectorContext.js';
-import { ConnectorError } from '../ConnectorError.js';
-import { type JsonRequest, type JsonResponse, requestJson } from '../http/requestJson.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { type JsonRequest, type JsonResponse, requestJson } from '../../lib/connector-sdk/requestJson.js';
 import { githubRateLimitDelay } from './githubRateLimitDelay.js';
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import { isGitHubLogin } from './isGitHubLogin.js';
 
 /** PersonSnapshot fields that hold text, so any of them can carry a person's GitHub login. */

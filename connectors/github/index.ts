@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../ConnectorDefinition.js';
+import type { ConnectorDefinition } from '../../lib/connector-sdk/ConnectorDefinition.js';
 import { GitHubConnector } from './GitHubConnector.js';
 import { githubSettingsSchema } from './githubSettingsSchema.js';
 

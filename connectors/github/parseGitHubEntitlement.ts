@@ -1,4 +1,4 @@
-import { ConnectorError } from '../ConnectorError.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 
 export type GitHubEntitlement =
   /** Membership of a team, by slug: "team:platform". */

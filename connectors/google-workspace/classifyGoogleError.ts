@@ -1,4 +1,4 @@
-import type { ConnectorErrorKind } from '../ConnectorError.js';
+import type { ConnectorErrorKind } from '../../lib/connector-sdk/ConnectorError.js';
 
 /**
  * The `errors[].reason` values that mean "slow down" in the Directory API's limits page

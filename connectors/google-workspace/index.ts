@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../ConnectorDefinition.js';
+import type { ConnectorDefinition } from '../../lib/connector-sdk/ConnectorDefinition.js';
 import { GoogleWorkspaceConnector } from './GoogleWorkspaceConnector.js';
 import { googleWorkspaceSettingsSchema } from './googleWorkspaceSettingsSchema.js';
 

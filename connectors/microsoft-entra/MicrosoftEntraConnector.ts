@@ -1,8 +1,8 @@
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
-import type { ConnectorContext } from '../ConnectorContext.js';
-import { ConnectorError } from '../ConnectorError.js';
-import { type JsonRequest, type JsonResponse, requestJson } from '../http/requestJson.js';
-import { randomPassword } from '../randomPassword.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { type JsonRequest, type JsonResponse, requestJson } from '../../lib/connector-sdk/requestJson.js';
+import { randomPassword } from '../../lib/connector-sdk/randomPassword.js';
 import type {
   AccountLister,
   AccountManager,
@@ -13,7 +13,7 @@ import type {
   Connector,
   EntitlementProvisioner,
   SessionRevoker,
-} from '../types.js';
+} from '../../lib/connector-sdk/Connector.js';
 import { classifyGraphError } from './classifyGraphError.js';
 import type { MicrosoftEntraSettings } from './microsoftEntraSettingsSchema.js';
 

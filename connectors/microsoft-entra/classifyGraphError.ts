@@ -1,4 +1,4 @@
-import type { ConnectorErrorKind } from '../ConnectorError.js';
+import type { ConnectorErrorKind } from '../../lib/connector-sdk/ConnectorError.js';
 
 /**
  * Reads Graph's error body, `{"error": {"code", "message", "innerError": {...}}}`, for the answers

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { ConnectorContext } from '../ConnectorContext.js';
-import { ConnectorError } from '../ConnectorError.js';
-import { type JsonRequest, type JsonResponse, requestJson } from '../http/requestJson.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { type JsonRequest, type JsonResponse, requestJson } from '../../lib/connector-sdk/requestJson.js';
 import { type ScimGroup, scimGroupSchema } from './scimGroupSchema.js';
 import type { ScimPatchOperation } from './ScimPatchOperation.js';
 import { SCIM_URNS } from './scimUrns.js';

@@ -1,6 +1,6 @@
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
-import type { ConnectorContext } from '../ConnectorContext.js';
-import { ConnectorError } from '../ConnectorError.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import type {
   AccountLister,
   AccountManager,
@@ -10,7 +10,7 @@ import type {
   ChangeResult,
   Connector,
   EntitlementProvisioner,
-} from '../types.js';
+} from '../../lib/connector-sdk/Connector.js';
 import { managedScimAttributes } from './managedScimAttributes.js';
 import { parseGroupEntitlement } from './parseGroupEntitlement.js';
 import { ScimClient } from './ScimClient.js';

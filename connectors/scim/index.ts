@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../ConnectorDefinition.js';
+import type { ConnectorDefinition } from '../../lib/connector-sdk/ConnectorDefinition.js';
 import { ScimConnector } from './ScimConnector.js';
 import { scimSettingsSchema } from './scimSettingsSchema.js';
 

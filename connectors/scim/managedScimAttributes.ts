@@ -1,4 +1,4 @@
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import { primaryEmail } from './primaryEmail.js';
 import { SCIM_URNS } from './scimUrns.js';
 import type { ScimUser } from './scimUserSchema.js';

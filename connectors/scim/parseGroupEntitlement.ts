@@ -1,4 +1,4 @@
-import { ConnectorError } from '../ConnectorError.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 
 /** The group id in a "group:<id>" entitlement; anything else is a plan the connector cannot carry out. */
 export function parseGroupEntitlement(entitlement: string, operation: string): string {

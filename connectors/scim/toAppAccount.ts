@@ -1,4 +1,4 @@
-import type { AppAccount } from '../types.js';
+import type { AppAccount } from '../../lib/connector-sdk/Connector.js';
 import { primaryEmail } from './primaryEmail.js';
 import type { ScimUser } from './scimUserSchema.js';
 

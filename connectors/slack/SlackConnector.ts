@@ -1,5 +1,5 @@
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
-import type { ConnectorContext } from '../ConnectorContext.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
 import { ScimConnector } from '../scim/ScimConnector.js';
 import { scimFilterEquals } from '../scim/scimFilterEquals.js';
 import type {
@@ -12,7 +12,7 @@ import type {
   Connector,
   EntitlementProvisioner,
   SessionRevoker,
-} from '../types.js';
+} from '../../lib/connector-sdk/Connector.js';
 import { callSlackMethod } from './callSlackMethod.js';
 import type { SlackSettings } from './slackSettingsSchema.js';
 

@@ -1,7 +1,7 @@
-import type { ConnectorContext } from '../ConnectorContext.js';
-import { ConnectorError } from '../ConnectorError.js';
-import { parseRetryAfter } from '../http/parseRetryAfter.js';
-import { requestJson } from '../http/requestJson.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { parseRetryAfter } from '../../lib/connector-sdk/parseRetryAfter.js';
+import { requestJson } from '../../lib/connector-sdk/requestJson.js';
 import { slackErrorKind } from './slackErrorKind.js';
 
 /**

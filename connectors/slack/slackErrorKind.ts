@@ -1,4 +1,4 @@
-import type { ConnectorErrorKind } from '../ConnectorError.js';
+import type { ConnectorErrorKind } from '../../lib/connector-sdk/ConnectorError.js';
 
 /** Errors meaning the token is wrong, gone or short of a scope or role: retrying will not help. */
 const AUTH = new Set([

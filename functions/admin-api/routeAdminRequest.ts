@@ -8,13 +8,13 @@ import { HttpError } from '../../lib/http/HttpError.js';
 import { jsonResponse } from '../../lib/http/jsonResponse.js';
 import { matchRoute } from '../../lib/http/matchRoute.js';
 import { readJsonBody } from '../../lib/http/readJsonBody.js';
-import type { LedgerEventDraft } from '../../lib/ledger/LedgerEvent.js';
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
-import { isAccountLister } from '../../connectors/types.js';
-import { RotationError } from '../../lib/credentials/RotationError.js';
+import type { LedgerEventDraft } from '../../lib/domain/LedgerEvent.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import { isAccountLister } from '../../lib/connector-sdk/Connector.js';
+import { RotationError } from '../../lib/connector-sdk/RotationError.js';
 import { AuditError } from '../../lib/audit/AuditError.js';
 import { sealLedger } from '../../lib/audit/sealLedger.js';
-import { toPersonSnapshot } from '../../lib/scim/toPersonSnapshot.js';
+import { toPersonSnapshot } from '../../lib/directory/toPersonSnapshot.js';
 import type { Engine } from '../../lib/wiring/buildEngine.js';
 
 type Result = APIGatewayProxyStructuredResultV2;

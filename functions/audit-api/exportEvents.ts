@@ -4,7 +4,7 @@ import { toCsv } from '../../lib/audit/toCsv.js';
 import { toJsonLines } from '../../lib/audit/toJsonLines.js';
 import { toOcsf } from '../../lib/audit/toOcsf.js';
 import { HttpError } from '../../lib/http/HttpError.js';
-import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import type { AuditStore, EventFilter, EventPage } from '../../lib/ports/AuditStore.js';
 
 /** One response carries at most this many events (API Gateway's 10 MB and Lambda's 6 MB limits). */

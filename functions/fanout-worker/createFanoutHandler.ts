@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { StepExecutor } from '../../lib/fanout/StepExecutor.js';
 import type { Logger } from '../../lib/observability/Logger.js';
-import type { PlanStep } from '../../lib/plan/PlanStep.js';
+import type { PlanStep } from '../../lib/domain/PlanStep.js';
 import type { QueueControl } from '../../lib/ports/QueueControl.js';
 
 export interface FanoutHandlerDependencies {

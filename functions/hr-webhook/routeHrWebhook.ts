@@ -6,7 +6,7 @@ import { jsonResponse } from '../../lib/http/jsonResponse.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import type { DeliveryLog } from '../../lib/ports/DeliveryLog.js';
 import type { SecretStore } from '../../lib/ports/SecretStore.js';
-import { HR_SOURCES, type HrEvent, type HrSource, type HrWebhookSource, type VerifiedDelivery } from '../../lib/webhooks/HrEvent.js';
+import { HR_SOURCES, type HrEvent, type HrSource, type HrWebhookSource, type VerifiedDelivery } from '../../lib/domain/HrEvent.js';
 import { WebhookPayloadError } from '../../lib/webhooks/WebhookPayloadError.js';
 import { WebhookSignatureError } from '../../lib/webhooks/WebhookSignatureError.js';
 

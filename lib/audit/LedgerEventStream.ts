@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 
 /**
  * Ledger events as the audit functions consume them: usually an async iterable paged from the store,

@@ -5,7 +5,7 @@ import type { CheckpointStore } from '../ports/CheckpointStore.js';
 import type { LedgerArchive, LedgerPruner } from '../ports/LedgerArchive.js';
 import { AuditError } from './AuditError.js';
 import { buildCheckpoint } from './buildCheckpoint.js';
-import type { ChainBase, ChainHead } from './Checkpoint.js';
+import type { ChainBase, ChainHead } from '../domain/Checkpoint.js';
 import { planRetention } from './planRetention.js';
 import { sealLedger } from './sealLedger.js';
 

@@ -1,6 +1,6 @@
-import { GENESIS_HASH } from '../ledger/LedgerEvent.js';
+import { GENESIS_HASH } from '../domain/LedgerEvent.js';
 import { AuditError } from './AuditError.js';
-import type { ChainBase, ChainHead, Checkpoint, CheckpointHead } from './Checkpoint.js';
+import type { ChainBase, ChainHead, Checkpoint, CheckpointHead } from '../domain/Checkpoint.js';
 import { computeCheckpointHash } from './computeCheckpointHash.js';
 import { verifyCheckpoint } from './verifyCheckpoint.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Checkpoint } from './Checkpoint.js';
+import type { Checkpoint } from '../domain/Checkpoint.js';
 import { canonicalJson } from './canonicalJson.js';
 
 /** SHA-256 over the canonical JSON of the checkpoint without its own hash, exactly as events are hashed. */

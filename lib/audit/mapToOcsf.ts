@@ -1,5 +1,5 @@
-import type { LedgerEvent, LedgerOutcome } from '../ledger/LedgerEvent.js';
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import type { LedgerEvent, LedgerOutcome } from '../domain/LedgerEvent.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 
 /**
  * The OCSF schema version the mapping follows (metadata.version). 1.5.0 is the newest release in

@@ -1,6 +1,6 @@
-import type { LedgerEvent } from '../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 import { AuditError } from './AuditError.js';
-import type { ChainBase, CheckpointHead } from './Checkpoint.js';
+import type { ChainBase, CheckpointHead } from '../domain/Checkpoint.js';
 import type { LedgerEventStream } from './LedgerEventStream.js';
 import { verifyChain, type ChainBreak } from './verifyChain.js';
 

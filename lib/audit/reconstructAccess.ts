@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 
 export interface EntitlementAsOf {
   readonly entitlement: string;

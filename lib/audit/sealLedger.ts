@@ -2,7 +2,7 @@ import type { AuditStore } from '../ports/AuditStore.js';
 import type { CheckpointStore } from '../ports/CheckpointStore.js';
 import { AuditError } from './AuditError.js';
 import { buildCheckpoint } from './buildCheckpoint.js';
-import type { ChainHead, Checkpoint } from './Checkpoint.js';
+import type { ChainHead, Checkpoint } from '../domain/Checkpoint.js';
 import { verifyLedger } from './verifyLedger.js';
 
 /**

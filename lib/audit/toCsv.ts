@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 import { canonicalJson } from './canonicalJson.js';
 import type { LedgerEventStream } from './LedgerEventStream.js';
 

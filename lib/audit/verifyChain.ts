@@ -1,6 +1,6 @@
 import { computeEventHash } from '../ledger/computeEventHash.js';
-import { GENESIS_HASH, type LedgerEvent } from '../ledger/LedgerEvent.js';
-import type { ChainBase } from './Checkpoint.js';
+import { GENESIS_HASH, type LedgerEvent } from '../domain/LedgerEvent.js';
+import type { ChainBase } from '../domain/Checkpoint.js';
 import type { LedgerEventStream } from './LedgerEventStream.js';
 
 /**

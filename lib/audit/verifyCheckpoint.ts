@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointHead } from './Checkpoint.js';
+import type { Checkpoint, CheckpointHead } from '../domain/Checkpoint.js';
 import { computeCheckpointHash } from './computeCheckpointHash.js';
 
 export type CheckpointVerification = { readonly valid: true } | { readonly valid: false; readonly reason: string };

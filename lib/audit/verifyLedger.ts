@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointHead } from './Checkpoint.js';
+import type { Checkpoint, CheckpointHead } from '../domain/Checkpoint.js';
 import type { LedgerEventStream } from './LedgerEventStream.js';
 import { verifyChain, type ChainBreak } from './verifyChain.js';
 import { verifyCheckpoint } from './verifyCheckpoint.js';

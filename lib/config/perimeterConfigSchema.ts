@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { HR_SOURCES } from '../webhooks/HrEvent.js';
+import { HR_SOURCES } from '../domain/HrEvent.js';
 
 /** A reference to a secret by name; values never appear in the config file. */
 export const secretReference = z.object({ secret: z.string().min(1).max(256) }).strict();

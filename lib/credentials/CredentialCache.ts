@@ -1,9 +1,9 @@
 import type { SecretStore } from '../ports/SecretStore.js';
-import type { Credential } from './Credential.js';
-import type { CredentialRotator } from './CredentialRotator.js';
-import { RotationError } from './RotationError.js';
+import type { Credential } from '../connector-sdk/Credential.js';
+import type { CredentialRotator } from '../connector-sdk/CredentialRotator.js';
+import { RotationError } from '../connector-sdk/RotationError.js';
 
-import type { RotationContext } from './CredentialRotator.js';
+import type { RotationContext } from '../connector-sdk/CredentialRotator.js';
 
 export interface CredentialCacheDependencies {
   readonly secrets: SecretStore;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { LedgerStore } from '../ports/LedgerStore.js';
 import type { SecretStore, SecretVersion } from '../ports/SecretStore.js';
-import type { Credential } from './Credential.js';
-import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
+import type { Credential } from '../connector-sdk/Credential.js';
+import type { CredentialRotator, RotationContext } from '../connector-sdk/CredentialRotator.js';
 import { isReplacedPending } from './isReplacedPending.js';
 import { ROTATION_STEPS, type RotationStepResult, rotateCredentialStep } from './rotateCredentialStep.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Credential } from './Credential.js';
+import type { Credential } from '../connector-sdk/Credential.js';
 
 /** A value sent in an HTTP header or form: no whitespace or control characters (header injection). */
 const secretText = z.string().regex(/^[^\s\p{Cc}]+$/u, 'must be non-empty, without whitespace or control characters');

@@ -1,8 +1,8 @@
 import type { SecretStore } from '../ports/SecretStore.js';
-import type { Credential } from './Credential.js';
-import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
+import type { Credential } from '../connector-sdk/Credential.js';
+import type { CredentialRotator, RotationContext } from '../connector-sdk/CredentialRotator.js';
 import { isReplacedPending } from './isReplacedPending.js';
-import { RotationError } from './RotationError.js';
+import { RotationError } from '../connector-sdk/RotationError.js';
 
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 export const ROTATION_STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];

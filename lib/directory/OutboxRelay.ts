@@ -1,8 +1,8 @@
 import type { Ledger } from '../ledger/Ledger.js';
 import { lifecycleToLedgerDraft } from '../ledger/lifecycleToLedgerDraft.js';
-import type { LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
+import type { LifecycleEvent } from '../domain/LifecycleEvent.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
-import type { PendingOutbox } from './DirectoryRecords.js';
+import type { PendingOutbox } from '../domain/DirectoryRecords.js';
 
 /** Called with each lifecycle event once it is in the ledger (the planner subscribes here). */
 export type LifecycleListener = (event: LifecycleEvent) => Promise<void> | void;

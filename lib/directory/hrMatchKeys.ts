@@ -1,4 +1,4 @@
-import { ENTERPRISE_USER_SCHEMA } from '../scim/scimSchemas.js';
+import { ENTERPRISE_USER_SCHEMA } from '../domain/ENTERPRISE_USER_SCHEMA.js';
 
 /** More addresses than a person has; a user carrying more is matched by the first ones only. */
 const MAX_EMAILS = 20;

@@ -1,13 +1,13 @@
 import Bottleneck from 'bottleneck';
-import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
-import type { ConnectorContext } from '../../connectors/ConnectorContext.js';
+import type { ConnectorDefinition } from '../connector-sdk/ConnectorDefinition.js';
+import type { ConnectorContext } from '../connector-sdk/ConnectorContext.js';
 import {
   type Connector,
   isAccountManager,
   isEntitlementProvisioner,
   isOwnershipTransferrer,
   isSessionRevoker,
-} from '../../connectors/types.js';
+} from '../connector-sdk/Connector.js';
 import { ConfigError } from '../config/ConfigError.js';
 import type { ConnectorConfig } from '../config/perimeterConfigSchema.js';
 import type { AppCapabilities } from '../plan/computePlan.js';

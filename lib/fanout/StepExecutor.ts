@@ -1,10 +1,10 @@
-import { ConnectorError } from '../../connectors/ConnectorError.js';
-import { type ChangeResult, isAccountManager, isEntitlementProvisioner, isOwnershipTransferrer, isSessionRevoker } from '../../connectors/types.js';
-import type { AccountStatus } from '../access/AccessRecords.js';
+import { ConnectorError } from '../connector-sdk/ConnectorError.js';
+import { type ChangeResult, isAccountManager, isEntitlementProvisioner, isOwnershipTransferrer, isSessionRevoker } from '../connector-sdk/Connector.js';
+import type { AccountStatus } from '../domain/AccessRecords.js';
 import type { Ledger } from '../ledger/Ledger.js';
-import type { LedgerOutcome } from '../ledger/LedgerEvent.js';
+import type { LedgerOutcome } from '../domain/LedgerEvent.js';
 import type { Logger } from '../observability/Logger.js';
-import type { PlanStep } from '../plan/PlanStep.js';
+import type { PlanStep } from '../domain/PlanStep.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { StepStore } from '../ports/StepStore.js';
 import { backoffDelay } from './backoffDelay.js';

@@ -1,4 +1,4 @@
-import type { UserRecord } from '../directory/DirectoryRecords.js';
+import type { UserRecord } from '../domain/DirectoryRecords.js';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
@@ -7,7 +7,7 @@ import type { ScimUsers } from '../scim/ScimUsers.js';
 import { isScimError } from '../scim/scimError.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/scimSchemas.js';
 import { validateResource } from '../scim/validateResource.js';
-import type { HrEvent } from '../webhooks/HrEvent.js';
+import type { HrEvent } from '../domain/HrEvent.js';
 import { emailKey, employeeNumberKey, hrMatchKeys } from '../directory/hrMatchKeys.js';
 import { HrEventError } from './HrEventError.js';
 import { mergeHrAttributes } from './mergeHrAttributes.js';

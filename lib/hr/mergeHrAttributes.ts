@@ -1,5 +1,5 @@
 import { ENTERPRISE_USER_SCHEMA } from '../scim/scimSchemas.js';
-import type { HrEvent } from '../webhooks/HrEvent.js';
+import type { HrEvent } from '../domain/HrEvent.js';
 
 type Json = Record<string, unknown>;
 

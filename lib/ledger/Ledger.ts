@@ -1,7 +1,7 @@
 import type { LedgerStore } from '../ports/LedgerStore.js';
 import { computeEventHash } from './computeEventHash.js';
-import { GENESIS_HASH, type LedgerEvent, type LedgerEventDraft } from './LedgerEvent.js';
-import { LedgerError } from './LedgerError.js';
+import { GENESIS_HASH, type LedgerEvent, type LedgerEventDraft } from '../domain/LedgerEvent.js';
+import { LedgerError } from '../domain/LedgerError.js';
 
 export interface AppendOptions {
   /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import type { LedgerEvent } from './LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 
 // The package is CommonJS whose typings claim an ES default export; at runtime the default import
 // is the function itself.

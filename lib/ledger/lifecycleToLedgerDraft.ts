@@ -1,5 +1,5 @@
-import type { LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
-import type { LedgerEventDraft } from './LedgerEvent.js';
+import type { LifecycleEvent } from '../domain/LifecycleEvent.js';
+import type { LedgerEventDraft } from '../domain/LedgerEvent.js';
 
 /** A lifecycle event as the ledger records it: on the person's chain, outcome "recorded". */
 export function lifecycleToLedgerDraft(event: LifecycleEvent): LedgerEventDraft {

@@ -1,5 +1,5 @@
-import type { LifecycleKind } from './LifecycleEvent.js';
-import type { PersonSnapshot } from './PersonSnapshot.js';
+import type { LifecycleKind } from '../domain/LifecycleEvent.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 
 /**
  * Joiner / mover / leaver from a before and after snapshot: appearing or being reactivated is

@@ -1,16 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { PlannedAccess } from '../access/AccessRecords.js';
-import { AccessError } from '../access/AccessError.js';
+import type { PlannedAccess } from '../domain/AccessRecords.js';
+import { AccessError } from '../domain/AccessError.js';
 import type { PolicyRule } from '../config/perimeterConfigSchema.js';
-import type { LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import type { LifecycleEvent } from '../domain/LifecycleEvent.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 import { evaluatePolicy } from '../policy/evaluatePolicy.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { StepQueue } from '../ports/StepQueue.js';
 import { type AppCapabilities, computePlan, type LeaverSettings } from './computePlan.js';
-import type { Plan, PlanStep } from './PlanStep.js';
+import type { Plan, PlanStep } from '../domain/PlanStep.js';
 
 export interface PlannerDependencies {
   readonly access: AccessStore;

@@ -1,8 +1,8 @@
-import type { AppAccessState } from '../access/AccessRecords.js';
+import type { AppAccessState } from '../domain/AccessRecords.js';
 import type { LeaverPlan } from '../config/perimeterConfigSchema.js';
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 import type { DesiredAccess, DesiredApp } from '../policy/DesiredAccess.js';
-import type { Plan, PlanStep, StepAction } from './PlanStep.js';
+import type { Plan, PlanStep, StepAction } from '../domain/PlanStep.js';
 import { stepIdFor } from './stepIdFor.js';
 
 /** What an app's connector can do (from its capability interfaces). */

@@ -1,5 +1,5 @@
 import type { Matcher, PolicyRule, PredicateAttribute } from '../config/perimeterConfigSchema.js';
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 
 /** The values of a person an attribute predicate is tested against (groups: names and ids). */
 export interface PersonFacts {

@@ -1,4 +1,4 @@
-import type { ActualAccess, AccountStatus, PlannedAccess } from '../access/AccessRecords.js';
+import type { ActualAccess, AccountStatus, PlannedAccess } from '../domain/AccessRecords.js';
 
 /**
  * Planned and actual access per person. Planned access is written with optimistic concurrency

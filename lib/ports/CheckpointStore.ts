@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../audit/Checkpoint.js';
+import type { Checkpoint } from '../domain/Checkpoint.js';
 
 /**
  * Where checkpoints are kept. Each links to the previous one, and saving refuses a checkpoint that

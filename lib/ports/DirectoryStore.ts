@@ -6,7 +6,7 @@ import type {
   ResourceKey,
   ResourceType,
   UserRecord,
-} from '../directory/DirectoryRecords.js';
+} from '../domain/DirectoryRecords.js';
 
 export interface Membership {
   readonly groupId: string;

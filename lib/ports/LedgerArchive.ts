@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 
 /**
  * Where events leave the ledger for: the local data directory, or an S3 bucket in AWS. Writing the

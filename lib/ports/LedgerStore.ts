@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../domain/LedgerEvent.js';
 
 /** Persistence for the append-only ledger. Implementations never update or delete an event. */
 export interface LedgerStore {

@@ -1,5 +1,5 @@
-import type { PlanStep } from '../plan/PlanStep.js';
-import type { HrEvent } from '../webhooks/HrEvent.js';
+import type { PlanStep } from '../domain/PlanStep.js';
+import type { HrEvent } from '../domain/HrEvent.js';
 
 export type ScheduledWork =
   /** A step that must wait (deletion after a grace period): queued when due. */

@@ -1,4 +1,4 @@
-import type { PlanStep } from '../plan/PlanStep.js';
+import type { PlanStep } from '../domain/PlanStep.js';
 
 /**
  * The durable queue between planning and connectors. Steps of one person in one app are delivered

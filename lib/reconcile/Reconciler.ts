@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectorError } from '../../connectors/ConnectorError.js';
-import { type AppAccount, isAccountLister } from '../../connectors/types.js';
-import type { UserRecord } from '../directory/DirectoryRecords.js';
+import { ConnectorError } from '../connector-sdk/ConnectorError.js';
+import { type AppAccount, isAccountLister } from '../connector-sdk/Connector.js';
+import type { UserRecord } from '../domain/DirectoryRecords.js';
 import type { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import type { Ledger } from '../ledger/Ledger.js';
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
-import type { PlanStep, StepAction } from '../plan/PlanStep.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
+import type { PlanStep, StepAction } from '../domain/PlanStep.js';
 import { stepIdFor } from '../plan/stepIdFor.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { StepQueue } from '../ports/StepQueue.js';
-import { toPersonSnapshot } from '../scim/toPersonSnapshot.js';
+import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
 import type { EntitlementDrift, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
 
 export interface ReconcilerDependencies {

@@ -1,4 +1,4 @@
-import type { EventSource } from '../lifecycle/LifecycleEvent.js';
+import type { EventSource } from '../domain/LifecycleEvent.js';
 
 /** Per-request facts the SCIM services need: where they are served and who is calling. */
 export interface ScimContext {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { GroupRecord, MembershipChange, Outbox, ResourceKey } from '../directory/DirectoryRecords.js';
-import type { LedgerEventDraft } from '../ledger/LedgerEvent.js';
-import type { EventSource, LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
+import type { GroupRecord, MembershipChange, Outbox, ResourceKey } from '../domain/DirectoryRecords.js';
+import type { LedgerEventDraft } from '../domain/LedgerEvent.js';
+import type { EventSource, LifecycleEvent } from '../domain/LifecycleEvent.js';
 import { applyPatch } from './applyPatch.js';
 import { checkIfMatch } from './checkIfMatch.js';
 import { deliverOutbox } from './deliverOutbox.js';
@@ -13,7 +13,7 @@ import { type MemberRef, representGroup } from './represent.js';
 import type { ScimContext } from './ScimContext.js';
 import type { ScimResult, ScimServiceDependencies } from './ScimUsers.js';
 import { scimError } from './scimError.js';
-import { toPersonSnapshot } from './toPersonSnapshot.js';
+import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
 import { validateResource } from './validateResource.js';
 import { writeWithRetry } from './writeWithRetry.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { Outbox, UserRecord } from '../directory/DirectoryRecords.js';
+import type { Outbox, UserRecord } from '../domain/DirectoryRecords.js';
 import type { OutboxRelay } from '../directory/OutboxRelay.js';
 import { classifyChange } from '../lifecycle/classifyChange.js';
-import type { GroupRef, LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
+import type { GroupRef, LifecycleEvent } from '../domain/LifecycleEvent.js';
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { applyPatch } from './applyPatch.js';
@@ -15,7 +15,7 @@ import { type Projection, projectAttributes, wantsAttribute } from './projectAtt
 import { representUser } from './represent.js';
 import type { ScimContext } from './ScimContext.js';
 import { scimError } from './scimError.js';
-import { toPersonSnapshot } from './toPersonSnapshot.js';
+import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
 import { validateResource } from './validateResource.js';
 import { writeWithRetry } from './writeWithRetry.js';
 

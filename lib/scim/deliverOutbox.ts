@@ -1,4 +1,4 @@
-import type { Outbox, ResourceKey } from '../directory/DirectoryRecords.js';
+import type { Outbox, ResourceKey } from '../domain/DirectoryRecords.js';
 import type { OutboxRelay } from '../directory/OutboxRelay.js';
 import type { Logger } from '../observability/Logger.js';
 

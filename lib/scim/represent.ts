@@ -1,5 +1,5 @@
-import type { GroupRecord, UserRecord } from '../directory/DirectoryRecords.js';
-import type { GroupRef } from '../lifecycle/LifecycleEvent.js';
+import type { GroupRecord, UserRecord } from '../domain/DirectoryRecords.js';
+import type { GroupRef } from '../domain/LifecycleEvent.js';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from './scimSchemas.js';
 
 type Json = Record<string, unknown>;

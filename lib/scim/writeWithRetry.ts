@@ -1,5 +1,5 @@
-import { DirectoryError } from '../directory/DirectoryError.js';
-import type { ResourceKey } from '../directory/DirectoryRecords.js';
+import { DirectoryError } from '../domain/DirectoryError.js';
+import type { ResourceKey } from '../domain/DirectoryRecords.js';
 import type { OutboxRelay } from '../directory/OutboxRelay.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { scimError } from './scimError.js';

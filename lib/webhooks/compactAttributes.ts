@@ -1,4 +1,4 @@
-import type { HrPersonAttributes } from './HrEvent.js';
+import type { HrPersonAttributes } from '../domain/HrEvent.js';
 
 /**
  * Keeps only the attributes a payload actually carried: undefined, null and blank values are dropped,

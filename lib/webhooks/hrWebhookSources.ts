@@ -1,6 +1,6 @@
 import { bambooHrWebhookSource } from './bamboohr/BambooHrWebhookSource.js';
 import { hiBobWebhookSource } from './hibob/HiBobWebhookSource.js';
-import type { HrSource, HrWebhookSource } from './HrEvent.js';
+import type { HrSource, HrWebhookSource } from '../domain/HrEvent.js';
 import { personioWebhookSource } from './personio/PersonioWebhookSource.js';
 import { ripplingWebhookSource } from './rippling/RipplingWebhookSource.js';
 import { standardWebhookSource } from './standard/StandardWebhookSource.js';

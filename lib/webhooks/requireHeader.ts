@@ -1,4 +1,4 @@
-import type { WebhookRequest } from './HrEvent.js';
+import type { WebhookRequest } from '../domain/HrEvent.js';
 import { WebhookSignatureError } from './WebhookSignatureError.js';
 
 /**

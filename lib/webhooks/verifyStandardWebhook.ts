@@ -1,7 +1,7 @@
 import { checkTimestampTolerance } from './checkTimestampTolerance.js';
 import { decodeSignature } from './decodeSignature.js';
 import { digestsEqual } from './digestsEqual.js';
-import type { VerifiedDelivery, WebhookRequest } from './HrEvent.js';
+import type { VerifiedDelivery, WebhookRequest } from '../domain/HrEvent.js';
 import { hmacDigest } from './hmacDigest.js';
 import { parseUnixSeconds } from './parseUnixSeconds.js';
 import { requireHeader } from './requireHeader.js';

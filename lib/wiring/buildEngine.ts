@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConnectorContext } from '../../connectors/ConnectorContext.js';
-import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
+import type { ConnectorContext } from '../connector-sdk/ConnectorContext.js';
+import type { ConnectorDefinition } from '../connector-sdk/ConnectorDefinition.js';
 import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
 import { DynamoCheckpointStore } from '../adapters/dynamodb/DynamoCheckpointStore.js';
 import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
@@ -8,7 +8,7 @@ import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfigSchema.js';
 import { CredentialCache } from '../credentials/CredentialCache.js';
 import { CredentialRotation, type RotationRun } from '../credentials/CredentialRotation.js';
-import { credentialRotators } from '../credentials/credentialRotators.js';
+import { credentialRotators } from '../../connectors/credentialRotators.js';
 import { parseCredential } from '../credentials/parseCredential.js';
 import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import { StepExecutor } from '../fanout/StepExecutor.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSecretStore } from '../../lib/adapters/local/LocalSecretStore.js';
-import type { Credential } from '../../lib/credentials/Credential.js';
+import type { Credential } from '../../lib/connector-sdk/Credential.js';
 import { parseCredential } from '../../lib/credentials/parseCredential.js';
 import { FakeOAuthServer } from '../fakes/oauth/FakeOAuthServer.js';
 import { TEST_ADMIN_TOKEN, TEST_SCIM_TOKEN } from '../support/startTestPerimeter.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import {
   type Connector,
   isAccountLister,
@@ -7,8 +7,8 @@ import {
   isEntitlementProvisioner,
   isOwnershipTransferrer,
   isSessionRevoker,
-} from '../../connectors/types.js';
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
+} from '../../lib/connector-sdk/Connector.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import type { FakeServer } from '../fakes/FakeServer.js';
 import { rejection } from '../support/rejection.js';
 

@@ -3,8 +3,8 @@ import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3LedgerArchive, archiveKey } from '../../lib/adapters/s3/S3LedgerArchive.js';
-import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
-import { LedgerError } from '../../lib/ledger/LedgerError.js';
+import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
+import { LedgerError } from '../../lib/domain/LedgerError.js';
 import { LedgerFixture, stepDraft } from '../unit/audit/auditFixtures.js';
 
 const s3 = mockClient(S3Client);

@@ -7,7 +7,7 @@ import { EventBridgeScheduler, scheduleName } from '../../lib/adapters/scheduler
 import { SqsQueueControl } from '../../lib/adapters/sqs/SqsQueueControl.js';
 import { SqsStepQueue } from '../../lib/adapters/sqs/SqsStepQueue.js';
 import { loadConfigFromParameter } from '../../lib/adapters/ssm/loadConfigFromParameter.js';
-import type { PlanStep } from '../../lib/plan/PlanStep.js';
+import type { PlanStep } from '../../lib/domain/PlanStep.js';
 import type { ScheduledJob } from '../../lib/ports/Scheduler.js';
 
 const sqs = mockClient(SQSClient);

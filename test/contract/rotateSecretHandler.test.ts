@@ -6,7 +6,7 @@ import { createRotateSecretHandler, secretNameOf } from '../../functions/rotate-
 import { requestRotation } from '../../lib/adapters/secrets-manager/requestRotation.js';
 import { SecretsManagerSecretStore } from '../../lib/adapters/secrets-manager/SecretsManagerSecretStore.js';
 import { CredentialRotation } from '../../lib/credentials/CredentialRotation.js';
-import { credentialRotators } from '../../lib/credentials/credentialRotators.js';
+import { credentialRotators } from '../../connectors/credentialRotators.js';
 import { parseCredential } from '../../lib/credentials/parseCredential.js';
 import { Ledger } from '../../lib/ledger/Ledger.js';
 import { silentLogger } from '../../lib/observability/createJsonLogger.js';

@@ -1,5 +1,5 @@
-import { AccessError } from '../../lib/access/AccessError.js';
-import type { AccountStatus, ActualAccess, PlannedAccess } from '../../lib/access/AccessRecords.js';
+import { AccessError } from '../../lib/domain/AccessError.js';
+import type { AccountStatus, ActualAccess, PlannedAccess } from '../../lib/domain/AccessRecords.js';
 import type { AccessStore } from '../../lib/ports/AccessStore.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import type { LedgerStore } from '../../lib/ports/LedgerStore.js';
 
 /** The LedgerStore contract in memory, with a hook to simulate a competing writer. */

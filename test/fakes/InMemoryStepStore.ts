@@ -1,5 +1,5 @@
-import type { DeadLetter, StepRecord } from '../../lib/fanout/StepRecord.js';
-import type { LedgerOutcome } from '../../lib/ledger/LedgerEvent.js';
+import type { DeadLetter, StepRecord } from '../../lib/domain/StepRecord.js';
+import type { LedgerOutcome } from '../../lib/domain/LedgerEvent.js';
 import type { StepStore } from '../../lib/ports/StepStore.js';
 
 /** The StepStore contract in memory (the DynamoDB adapter's semantics: a finished step is never re-attempted). */

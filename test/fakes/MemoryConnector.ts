@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ConnectorError } from '../../connectors/ConnectorError.js';
-import type { ConnectorDefinition } from '../../connectors/ConnectorDefinition.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import type { ConnectorDefinition } from '../../lib/connector-sdk/ConnectorDefinition.js';
 import type {
   AccountLister,
   AccountManager,
@@ -12,8 +12,8 @@ import type {
   EntitlementProvisioner,
   OwnershipTransferrer,
   SessionRevoker,
-} from '../../connectors/types.js';
-import type { PersonSnapshot } from '../../lib/lifecycle/PersonSnapshot.js';
+} from '../../lib/connector-sdk/Connector.js';
+import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 
 /** The state of one in-memory app, for assertions. */
 export class MemoryApp {

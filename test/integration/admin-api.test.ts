@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';

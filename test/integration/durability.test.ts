@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Outbox, UserRecord } from '../../lib/directory/DirectoryRecords.js';
+import type { Outbox, UserRecord } from '../../lib/domain/DirectoryRecords.js';
 import { spawnLocalPerimeter } from '../../local/spawnLocalPerimeter.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 

@@ -4,7 +4,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../../lib/audit/applyRetention.js';
 import { computeEventHash } from '../../lib/ledger/computeEventHash.js';
-import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import { LocalLedgerArchive } from '../../lib/adapters/local/LocalLedgerArchive.js';
 import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { startTestPerimeter, TEST_ADMIN_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { stepIdFor } from '../../lib/plan/stepIdFor.js';
 import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import { loadFixture } from '../support/loadFixture.js';
 import { type ScimReply, type ScimRequestInit, startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
-import { HR_SOURCES, type HrSource } from '../../lib/webhooks/HrEvent.js';
+import { HR_SOURCES, type HrSource } from '../../lib/domain/HrEvent.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import { percentEncode } from '../support/percentEncode.js';
 import { type RawReply, rawRequest } from '../support/rawRequest.js';

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AccessError } from '../../access/AccessError.js';
-import type { AccountStatus, ActualAccess, PlannedAccess } from '../../access/AccessRecords.js';
+import { AccessError } from '../../domain/AccessError.js';
+import type { AccountStatus, ActualAccess, PlannedAccess } from '../../domain/AccessRecords.js';
 import type { AccessStore } from '../../ports/AccessStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { keyFits } from './keyFits.js';

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Checkpoint } from '../../audit/Checkpoint.js';
-import { GENESIS_HASH } from '../../ledger/LedgerEvent.js';
+import type { Checkpoint } from '../../domain/Checkpoint.js';
+import { GENESIS_HASH } from '../../domain/LedgerEvent.js';
 import type { CheckpointStore } from '../../ports/CheckpointStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 

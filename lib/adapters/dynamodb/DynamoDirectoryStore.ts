@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DirectoryError } from '../../directory/DirectoryError.js';
+import { DirectoryError } from '../../domain/DirectoryError.js';
 import { hrMatchKeys } from '../../directory/hrMatchKeys.js';
 import type {
   GroupRecord,
@@ -15,7 +15,7 @@ import type {
   ResourceKey,
   ResourceType,
   UserRecord,
-} from '../../directory/DirectoryRecords.js';
+} from '../../domain/DirectoryRecords.js';
 import type { DirectoryStore, Membership } from '../../ports/DirectoryStore.js';
 
 /** What a conditional write expects to find: nothing yet, or the version that was read. */

@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LedgerEvent } from '../../ledger/LedgerEvent.js';
-import { LedgerError } from '../../ledger/LedgerError.js';
+import type { LedgerEvent } from '../../domain/LedgerEvent.js';
+import { LedgerError } from '../../domain/LedgerError.js';
 import type { AuditStore, EventFilter, EventPage } from '../../ports/AuditStore.js';
 import type { LedgerPruner } from '../../ports/LedgerArchive.js';
 import type { LedgerStore } from '../../ports/LedgerStore.js';

@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeadLetter, StepRecord } from '../../fanout/StepRecord.js';
-import type { LedgerOutcome } from '../../ledger/LedgerEvent.js';
+import type { DeadLetter, StepRecord } from '../../domain/StepRecord.js';
+import type { LedgerOutcome } from '../../domain/LedgerEvent.js';
 import type { StepStore } from '../../ports/StepStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { keyFits } from './keyFits.js';

@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../domain/LedgerEvent.js';
 
 /**
  * A ledger event as its DynamoDB item: the exact event JSON (what verification re-hashes) plus the

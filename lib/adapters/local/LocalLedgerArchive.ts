@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toJsonLines } from '../../audit/toJsonLines.js';
-import type { LedgerEvent } from '../../ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../domain/LedgerEvent.js';
 import type { LedgerArchive } from '../../ports/LedgerArchive.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 

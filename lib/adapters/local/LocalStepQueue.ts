@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { PlanStep } from '../../plan/PlanStep.js';
+import type { PlanStep } from '../../domain/PlanStep.js';
 import type { QueueControl } from '../../ports/QueueControl.js';
 import { type StepQueue, stepGroupId } from '../../ports/StepQueue.js';
 import { isConditionalCheckFailed } from '../dynamodb/isConditionalCheckFailed.js';

@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { toJsonLines } from '../../audit/toJsonLines.js';
-import type { LedgerEvent } from '../../ledger/LedgerEvent.js';
-import { LedgerError } from '../../ledger/LedgerError.js';
+import type { LedgerEvent } from '../../domain/LedgerEvent.js';
+import { LedgerError } from '../../domain/LedgerError.js';
 import type { LedgerArchive } from '../../ports/LedgerArchive.js';
 
 /** Every archived chain is an object under this prefix: `ledger-archive/<runId>/<chain>.jsonl`. */

@@ -1,5 +1,5 @@
 import { DescribeSecretCommand, GetSecretValueCommand, InvalidRequestException, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { RotationError } from '../../credentials/RotationError.js';
+import { RotationError } from '../../connector-sdk/RotationError.js';
 
 export interface RequestRotationOptions {
   readonly client?: SecretsManagerClient;

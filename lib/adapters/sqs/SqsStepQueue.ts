@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { PlanStep } from '../../plan/PlanStep.js';
+import type { PlanStep } from '../../domain/PlanStep.js';
 import { type StepQueue, stepGroupId } from '../../ports/StepQueue.js';
 
 export interface SqsStepQueueOptions {

@@ -4,7 +4,7 @@ import { compactAttributes } from '../compactAttributes.js';
 import { decodeSignature } from '../decodeSignature.js';
 import { digestsEqual } from '../digestsEqual.js';
 import { effectiveDateSchema } from '../effectiveDateSchema.js';
-import type { HrEvent, HrPersonAttributes, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
+import type { HrEvent, HrPersonAttributes, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../../domain/HrEvent.js';
 import { hmacDigest } from '../hmacDigest.js';
 import { isCalendarDate } from '../isCalendarDate.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { compactAttributes } from '../compactAttributes.js';
 import { decodeSignature } from '../decodeSignature.js';
 import { digestsEqual } from '../digestsEqual.js';
-import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
+import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../../domain/HrEvent.js';
 import { hmacDigest } from '../hmacDigest.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';
 import { isRecord } from '../isRecord.js';

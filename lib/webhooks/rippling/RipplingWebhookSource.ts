@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
+import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../../domain/HrEvent.js';
 import { parsePayload } from '../parsePayload.js';
 import { requireHeader } from '../requireHeader.js';
 import { secretsEqual } from '../secretsEqual.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { compactAttributes } from '../compactAttributes.js';
 import { effectiveDateSchema } from '../effectiveDateSchema.js';
-import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../HrEvent.js';
+import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../../domain/HrEvent.js';
 import { hrPersonAttributesSchema } from '../hrPersonAttributesSchema.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';
 import { parsePayload } from '../parsePayload.js';

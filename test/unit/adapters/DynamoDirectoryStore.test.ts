@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../lib/adapters/dynamodb/createDocumentClient.js';
 import { DynamoDirectoryStore } from '../../../lib/adapters/dynamodb/DynamoDirectoryStore.js';
-import { DirectoryError } from '../../../lib/directory/DirectoryError.js';
+import { DirectoryError } from '../../../lib/domain/DirectoryError.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const now = '2026-01-01T00:00:00.000Z';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { operationsTable } from '../../../lib/adapters/dynamodb/tableDefinitions.js';
 import { LocalScheduler } from '../../../lib/adapters/local/LocalScheduler.js';
 import { LocalStepQueue, type LocalStepQueueOptions } from '../../../lib/adapters/local/LocalStepQueue.js';
-import type { PlanStep } from '../../../lib/plan/PlanStep.js';
+import type { PlanStep } from '../../../lib/domain/PlanStep.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import { type EmbeddedTables, startEmbeddedTables } from '../../support/startEmbeddedTables.js';
 

@@ -1,5 +1,5 @@
 import { Ledger } from '../../../lib/ledger/Ledger.js';
-import type { LedgerEvent, LedgerEventDraft } from '../../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent, LedgerEventDraft } from '../../../lib/domain/LedgerEvent.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
 
 export const DAY_MS = 86_400_000;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AuditError } from '../../../lib/audit/AuditError.js';
 import { buildCheckpoint } from '../../../lib/audit/buildCheckpoint.js';
-import type { ChainHead, Checkpoint } from '../../../lib/audit/Checkpoint.js';
+import type { ChainHead, Checkpoint } from '../../../lib/domain/Checkpoint.js';
 import { computeCheckpointHash } from '../../../lib/audit/computeCheckpointHash.js';
 import { verifyCheckpoint } from '../../../lib/audit/verifyCheckpoint.js';
-import { GENESIS_HASH } from '../../../lib/ledger/LedgerEvent.js';
+import { GENESIS_HASH } from '../../../lib/domain/LedgerEvent.js';
 import { stream } from './auditFixtures.js';
 
 const h = (n: number): string => n.toString(16).padStart(64, '0');

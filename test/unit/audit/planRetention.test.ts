@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AuditError } from '../../../lib/audit/AuditError.js';
 import { buildCheckpoint } from '../../../lib/audit/buildCheckpoint.js';
-import type { CheckpointHead } from '../../../lib/audit/Checkpoint.js';
+import type { CheckpointHead } from '../../../lib/domain/Checkpoint.js';
 import { planRetention } from '../../../lib/audit/planRetention.js';
 import { verifyChain } from '../../../lib/audit/verifyChain.js';
 import { verifyLedger } from '../../../lib/audit/verifyLedger.js';
-import type { LedgerEvent } from '../../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../../lib/domain/LedgerEvent.js';
 import { DAY_MS, LedgerFixture, START, replaceAt, stream } from './auditFixtures.js';
 
 const CHAIN = 'access#p1#slack';

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../../lib/domain/LedgerEvent.js';
 import { CSV_COLUMNS, toCsv } from '../../../lib/audit/toCsv.js';
 import { LedgerFixture, collect, stepDraft, stream } from './auditFixtures.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OCSF_VERSION, mapToOcsf } from '../../../lib/audit/mapToOcsf.js';
 import { toOcsf } from '../../../lib/audit/toOcsf.js';
-import type { LedgerEvent, LedgerEventDraft } from '../../../lib/ledger/LedgerEvent.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { LedgerEvent, LedgerEventDraft } from '../../../lib/domain/LedgerEvent.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 import { LedgerFixture, collect, stepDraft, stream } from './auditFixtures.js';
 import { validateOcsfEvent } from './ocsfClassDefinitions.js';
 

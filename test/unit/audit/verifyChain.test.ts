@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../lib/audit/verifyChain.js';
 import { computeEventHash } from '../../../lib/ledger/computeEventHash.js';
-import type { LedgerEvent } from '../../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../../lib/domain/LedgerEvent.js';
 import { LedgerFixture, replaceAt, stream } from './auditFixtures.js';
 
 const CHAIN = 'access#p1#slack';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCheckpoint } from '../../../lib/audit/buildCheckpoint.js';
-import type { Checkpoint } from '../../../lib/audit/Checkpoint.js';
+import type { Checkpoint } from '../../../lib/domain/Checkpoint.js';
 import { verifyLedger, type VerifyLedgerInput } from '../../../lib/audit/verifyLedger.js';
-import type { LedgerEvent } from '../../../lib/ledger/LedgerEvent.js';
+import type { LedgerEvent } from '../../../lib/domain/LedgerEvent.js';
 import { LedgerFixture, stream } from './auditFixtures.js';
 
 const CHAINS = ['access#p1#slack', 'access#p2#github', 'person#p1'];

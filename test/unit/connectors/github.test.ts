@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import { GitHubConnector } from '../../../connectors/github/GitHubConnector.js';
 import { githubRateLimitDelay } from '../../../connectors/github/githubRateLimitDelay.js';
 import { githubSettingsSchema } from '../../../connectors/github/githubSettingsSchema.js';
 import { githubConnector } from '../../../connectors/github/index.js';
 import { nextLink } from '../../../connectors/github/nextLink.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 import { FakeGitHubApi } from '../../fakes/github/FakeGitHubApi.js';
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 

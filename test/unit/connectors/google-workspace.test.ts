@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import { GoogleWorkspaceConnector } from '../../../connectors/google-workspace/GoogleWorkspaceConnector.js';
 import { googleWorkspaceSettingsSchema } from '../../../connectors/google-workspace/googleWorkspaceSettingsSchema.js';
 import { googleWorkspaceConnector } from '../../../connectors/google-workspace/index.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 import { FakeGoogleDirectoryApi } from '../../fakes/google/FakeGoogleDirectoryApi.js';
 import { rejection } from '../../support/rejection.js';
 

@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectorError } from '../../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import { microsoftEntraConnector } from '../../../connectors/microsoft-entra/index.js';
 import { MicrosoftEntraConnector } from '../../../connectors/microsoft-entra/MicrosoftEntraConnector.js';
 import { microsoftEntraSettingsSchema } from '../../../connectors/microsoft-entra/microsoftEntraSettingsSchema.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 import { FakeGraphApi } from '../../fakes/entra/FakeGraphApi.js';
 import { rejection } from '../../support/rejection.js';
 

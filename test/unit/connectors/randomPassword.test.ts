@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomPassword } from '../../../connectors/randomPassword.js';
+import { randomPassword } from '../../../lib/connector-sdk/randomPassword.js';
 
 describe('randomPassword', () => {
   it('holds every character class, printable ASCII only, and never repeats', () => {

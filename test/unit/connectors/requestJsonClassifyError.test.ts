@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectorError } from '../../../connectors/ConnectorError.js';
-import { requestJson } from '../../../connectors/http/requestJson.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
+import { requestJson } from '../../../lib/connector-sdk/requestJson.js';
 import { rejection } from '../../support/rejection.js';
 
 /** A context whose fetch answers once with this status, body and headers. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import { scimConnector } from '../../../connectors/scim/index.js';
 import type { ScimConnector } from '../../../connectors/scim/ScimConnector.js';
 import { conformancePerson } from '../../conformance/describeConnectorConformance.js';

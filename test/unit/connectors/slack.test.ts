@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../../connectors/ConnectorError.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import { slackConnector } from '../../../connectors/slack/index.js';
 import type { SlackConnector } from '../../../connectors/slack/SlackConnector.js';
 import { conformancePerson } from '../../conformance/describeConnectorConformance.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential } from '../../../lib/credentials/Credential.js';
-import { RotationError } from '../../../lib/credentials/RotationError.js';
-import { credentialRotators } from '../../../lib/credentials/credentialRotators.js';
-import { entraClientSecretRotator } from '../../../lib/credentials/entraClientSecretRotator.js';
-import { oauth2RefreshRotator } from '../../../lib/credentials/oauth2RefreshRotator.js';
+import type { Credential } from '../../../lib/connector-sdk/Credential.js';
+import { RotationError } from '../../../lib/connector-sdk/RotationError.js';
+import { credentialRotators } from '../../../connectors/credentialRotators.js';
+import { entraClientSecretRotator } from '../../../connectors/microsoft-entra/entraClientSecretRotator.js';
+import { oauth2RefreshRotator } from '../../../lib/connector-sdk/oauth2RefreshRotator.js';
 
 describe('credentialRotators', () => {
   it('has a rotator for each rotatable type and none for a static bearer token', () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Credential } from '../../../lib/credentials/Credential.js';
-import type { RotationContext } from '../../../lib/credentials/CredentialRotator.js';
-import { RotationError } from '../../../lib/credentials/RotationError.js';
-import { entraClientSecretRotator } from '../../../lib/credentials/entraClientSecretRotator.js';
+import type { Credential } from '../../../lib/connector-sdk/Credential.js';
+import type { RotationContext } from '../../../lib/connector-sdk/CredentialRotator.js';
+import { RotationError } from '../../../lib/connector-sdk/RotationError.js';
+import { entraClientSecretRotator } from '../../../connectors/microsoft-entra/entraClientSecretRotator.js';
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 import { FakeGraphApi, type FakeGraphApplication, type FakeGraphPassword } from '../../fakes/entra/FakeGraphApi.js';
 import { FakeOAuthServer } from '../../fakes/oauth/FakeOAuthServer.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Credential } from '../../../lib/credentials/Credential.js';
-import type { RotationContext } from '../../../lib/credentials/CredentialRotator.js';
-import { RotationError } from '../../../lib/credentials/RotationError.js';
-import { oauth2RefreshRotator } from '../../../lib/credentials/oauth2RefreshRotator.js';
+import type { Credential } from '../../../lib/connector-sdk/Credential.js';
+import type { RotationContext } from '../../../lib/connector-sdk/CredentialRotator.js';
+import { RotationError } from '../../../lib/connector-sdk/RotationError.js';
+import { oauth2RefreshRotator } from '../../../lib/connector-sdk/oauth2RefreshRotator.js';
 import type { FakeRequest } from '../../fakes/FakeServer.js';
 import { FakeOAuthServer } from '../../fakes/oauth/FakeOAuthServer.js';
 import { expectSecretFree } from '../../support/expectSecretFree.js';

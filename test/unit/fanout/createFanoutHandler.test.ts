@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createFanoutHandler } from '../../../functions/fanout-worker/createFanoutHandler.js';
 import type { Disposition, StepExecutor } from '../../../lib/fanout/StepExecutor.js';
 import type { LogFields, Logger } from '../../../lib/observability/Logger.js';
-import type { PlanStep } from '../../../lib/plan/PlanStep.js';
+import type { PlanStep } from '../../../lib/domain/PlanStep.js';
 import type { QueueControl } from '../../../lib/ports/QueueControl.js';
 
 /** Answers each step id with a scripted disposition (default: done), or throws. */

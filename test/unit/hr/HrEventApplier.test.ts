@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { UserRecord } from '../../../lib/directory/DirectoryRecords.js';
+import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
 import { HrEventApplier, terminationJobId } from '../../../lib/hr/HrEventApplier.js';
 import { HrEventError } from '../../../lib/hr/HrEventError.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import { scimError } from '../../../lib/scim/scimError.js';
-import type { HrEvent } from '../../../lib/webhooks/HrEvent.js';
+import type { HrEvent } from '../../../lib/domain/HrEvent.js';
 import { rejection } from '../../support/rejection.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

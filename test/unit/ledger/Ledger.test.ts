@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeEventHash } from '../../../lib/ledger/computeEventHash.js';
 import { Ledger } from '../../../lib/ledger/Ledger.js';
-import { GENESIS_HASH, type LedgerEventDraft } from '../../../lib/ledger/LedgerEvent.js';
+import { GENESIS_HASH, type LedgerEventDraft } from '../../../lib/domain/LedgerEvent.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
 
 const draft = (eventId: string, chain = 'person#p1'): LedgerEventDraft => ({

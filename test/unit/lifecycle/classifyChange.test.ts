@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyChange } from '../../../lib/lifecycle/classifyChange.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 
 const person = (extra: Partial<PersonSnapshot> = {}): PersonSnapshot => ({
   id: 'p1',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AppAccessState } from '../../../lib/access/AccessRecords.js';
+import type { AppAccessState } from '../../../lib/domain/AccessRecords.js';
 import { DEFAULT_LEAVER_PLAN } from '../../../lib/config/perimeterConfigSchema.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 import { type AppCapabilities, computePlan, type LeaverSettings, type PlanInput } from '../../../lib/plan/computePlan.js';
-import type { PlanStep } from '../../../lib/plan/PlanStep.js';
+import type { PlanStep } from '../../../lib/domain/PlanStep.js';
 import { stepIdFor } from '../../../lib/plan/stepIdFor.js';
 import type { DesiredAccess, DesiredApp } from '../../../lib/policy/DesiredAccess.js';
 

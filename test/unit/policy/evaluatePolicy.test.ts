@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicyRule } from '../../../lib/config/perimeterConfigSchema.js';
-import type { PersonSnapshot } from '../../../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
 import type { DesiredAccess } from '../../../lib/policy/DesiredAccess.js';
 import { evaluatePolicy } from '../../../lib/policy/evaluatePolicy.js';
 

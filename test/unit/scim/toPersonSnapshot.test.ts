@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { UserRecord } from '../../../lib/directory/DirectoryRecords.js';
-import { toPersonSnapshot } from '../../../lib/scim/toPersonSnapshot.js';
+import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
+import { toPersonSnapshot } from '../../../lib/directory/toPersonSnapshot.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bambooHrWebhookSource } from '../../../lib/webhooks/bamboohr/BambooHrWebhookSource.js';
-import type { VerifiedDelivery, WebhookRequest } from '../../../lib/webhooks/HrEvent.js';
+import type { VerifiedDelivery, WebhookRequest } from '../../../lib/domain/HrEvent.js';
 import { WebhookPayloadError } from '../../../lib/webhooks/WebhookPayloadError.js';
 import { WebhookSignatureError } from '../../../lib/webhooks/WebhookSignatureError.js';
 import { thrown } from '../../support/thrown.js';

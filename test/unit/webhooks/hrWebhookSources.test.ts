@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HR_SOURCES } from '../../../lib/webhooks/HrEvent.js';
+import { HR_SOURCES } from '../../../lib/domain/HrEvent.js';
 import { hrWebhookSources } from '../../../lib/webhooks/hrWebhookSources.js';
 
 describe('hrWebhookSources', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { WebhookRequest } from '../../../lib/webhooks/HrEvent.js';
+import type { WebhookRequest } from '../../../lib/domain/HrEvent.js';
 import { ripplingWebhookSource } from '../../../lib/webhooks/rippling/RipplingWebhookSource.js';
 import { WebhookPayloadError } from '../../../lib/webhooks/WebhookPayloadError.js';
 import { WebhookSignatureError } from '../../../lib/webhooks/WebhookSignatureError.js';

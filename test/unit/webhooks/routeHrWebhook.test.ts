@@ -4,7 +4,7 @@ import { type HrWebhookDependencies, routeHrWebhook } from '../../../functions/h
 import { HrEventError } from '../../../lib/hr/HrEventError.js';
 import { HttpError } from '../../../lib/http/HttpError.js';
 import { silentLogger } from '../../../lib/observability/createJsonLogger.js';
-import type { HrEvent, HrWebhookSource } from '../../../lib/webhooks/HrEvent.js';
+import type { HrEvent, HrWebhookSource } from '../../../lib/domain/HrEvent.js';
 import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
 
 const event = (employeeId: string): HrEvent => ({ source: 'standard', messageId: 'm-1', kind: 'hire', employeeId, attributes: { workEmail: `${employeeId}@example.com` } });

@@ -1,4 +1,4 @@
-import { requestJson } from '../../connectors/http/requestJson.js';
+import { requestJson } from './requestJson.js';
 import type { RotationContext } from './CredentialRotator.js';
 import { RotationError } from './RotationError.js';
 import { TokenEndpointError } from './TokenEndpointError.js';

@@ -1,4 +1,4 @@
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from './PersonSnapshot.js';
 
 export type StepAction =
   | 'createAccount'

@@ -1,4 +1,4 @@
-import type { EventSource } from '../lifecycle/LifecycleEvent.js';
+import type { EventSource } from './LifecycleEvent.js';
 
 export type LedgerOutcome = 'recorded' | 'applied' | 'skipped' | 'failed' | 'dead-lettered';
 

@@ -1,11 +1,11 @@
-import type { ConnectorContext } from '../../connectors/ConnectorContext.js';
-import { requestJson } from '../../connectors/http/requestJson.js';
-import type { Credential } from './Credential.js';
-import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
-import { RotationError } from './RotationError.js';
-import { TokenEndpointError } from './TokenEndpointError.js';
-import { type AccessTokenResponse, requestAccessToken } from './requestAccessToken.js';
-import { toRotationError } from './toRotationError.js';
+import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
+import { requestJson } from '../../lib/connector-sdk/requestJson.js';
+import type { Credential } from '../../lib/connector-sdk/Credential.js';
+import type { CredentialRotator, RotationContext } from '../../lib/connector-sdk/CredentialRotator.js';
+import { RotationError } from '../../lib/connector-sdk/RotationError.js';
+import { TokenEndpointError } from '../../lib/connector-sdk/TokenEndpointError.js';
+import { type AccessTokenResponse, requestAccessToken } from '../../lib/connector-sdk/requestAccessToken.js';
+import { toRotationError } from '../../lib/connector-sdk/toRotationError.js';
 
 type EntraClientSecretCredential = Extract<Credential, { type: 'entra-client-secret' }>;
 

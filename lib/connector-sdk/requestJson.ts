@@ -1,5 +1,5 @@
-import { ConnectorError, type ConnectorErrorKind } from '../ConnectorError.js';
-import type { ConnectorContext } from '../ConnectorContext.js';
+import { ConnectorError, type ConnectorErrorKind } from './ConnectorError.js';
+import type { ConnectorContext } from './ConnectorContext.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 
 export interface JsonRequest {

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../../connectors/http/parseRetryAfter.js';
+import { parseRetryAfter } from './parseRetryAfter.js';
 import type { Credential } from './Credential.js';
 import type { CredentialRotator, RotationContext } from './CredentialRotator.js';
 import { RotationError } from './RotationError.js';

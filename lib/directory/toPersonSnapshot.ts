@@ -1,6 +1,6 @@
-import type { UserRecord } from '../directory/DirectoryRecords.js';
-import type { PersonSnapshot } from '../lifecycle/PersonSnapshot.js';
-import { ENTERPRISE_USER_SCHEMA } from './scimSchemas.js';
+import type { UserRecord } from '../domain/DirectoryRecords.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
+import { ENTERPRISE_USER_SCHEMA } from '../domain/ENTERPRISE_USER_SCHEMA.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { PlanStep } from '../plan/PlanStep.js';
+import type { PlanStep } from './PlanStep.js';
 
 export type AccountStatus = 'active' | 'disabled' | 'deleted';
 

@@ -1,7 +1,7 @@
-import type { CredentialType } from './Credential.js';
-import type { CredentialRotator } from './CredentialRotator.js';
-import { entraClientSecretRotator } from './entraClientSecretRotator.js';
-import { oauth2RefreshRotator } from './oauth2RefreshRotator.js';
+import type { CredentialType } from '../lib/connector-sdk/Credential.js';
+import type { CredentialRotator } from '../lib/connector-sdk/CredentialRotator.js';
+import { entraClientSecretRotator } from './microsoft-entra/entraClientSecretRotator.js';
+import { oauth2RefreshRotator } from '../lib/connector-sdk/oauth2RefreshRotator.js';
 
 /**
  * The rotator for each credential type that can be rotated by API. 'bearer' has none: a static

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ConnectorContext } from './ConnectorContext.js';
-import type { Connector } from './types.js';
+import type { Connector } from './Connector.js';
 
 /**
  * A connector type: its name, the schema its `settings` must satisfy (checked when the config is

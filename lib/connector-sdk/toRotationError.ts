@@ -1,4 +1,4 @@
-import { ConnectorError } from '../../connectors/ConnectorError.js';
+import { ConnectorError } from './ConnectorError.js';
 import { RotationError } from './RotationError.js';
 
 /**

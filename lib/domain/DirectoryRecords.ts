@@ -1,5 +1,5 @@
-import type { LedgerEventDraft } from '../ledger/LedgerEvent.js';
-import type { LifecycleEvent } from '../lifecycle/LifecycleEvent.js';
+import type { LedgerEventDraft } from './LedgerEvent.js';
+import type { LifecycleEvent } from './LifecycleEvent.js';
 
 export type ResourceType = 'User' | 'Group';
 

@@ -1,4 +1,4 @@
-import type { PersonSnapshot } from '../lib/lifecycle/PersonSnapshot.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 
 /**
  * The connector contract. A connector is the adapter for one SaaS app; it implements only the

@@ -1,5 +1,5 @@
-import type { LedgerOutcome } from '../ledger/LedgerEvent.js';
-import type { PlanStep } from '../plan/PlanStep.js';
+import type { LedgerOutcome } from './LedgerEvent.js';
+import type { PlanStep } from './PlanStep.js';
 
 /** The execution record of one step: its idempotency guard across redeliveries and restarts. */
 export interface StepRecord {
