@@ -1,16 +1,16 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AdminOperations } from '../../lib/application/admin/AdminOperations.js';
 import type { ApiContext } from '../../lib/http/ApiContext.js';
 import { bearerAuth } from '../../lib/http/middleware/bearerAuth.js';
 import { bodyLimit } from '../../lib/http/middleware/bodyLimit.js';
 import { jsonErrorHandler } from '../../lib/http/middleware/jsonErrorHandler.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import type { TokenVerifier } from '../../lib/ports/TokenVerifier.js';
-import type { Engine } from '../../lib/wiring/buildEngine.js';
 import { routeAdminRequest } from './routeAdminRequest.js';
 
 export interface AdminHandlerDependencies {
-  readonly engine: Engine;
+  readonly operations: AdminOperations;
   readonly tokens: TokenVerifier;
   readonly logger: Logger;
 }
@@ -25,5 +25,5 @@ export function createAdminHandler(deps: AdminHandlerDependencies): AdminHandler
     .use(jsonErrorHandler(deps.logger))
     .use(bearerAuth(deps.tokens, 'perimeter-admin'))
     .use(bodyLimit(MAX_BODY_BYTES))
-    .handler((event, context) => routeAdminRequest(event, context, deps.engine));
+    .handler((event, context) => routeAdminRequest(event, context, deps.operations));
 }

@@ -1,12 +1,12 @@
 import { SqsQueueControl } from '../../lib/adapters/sqs/SqsQueueControl.js';
 import { requireEnv } from '../../lib/config/readEnv.js';
 import { createJsonLogger } from '../../lib/observability/createJsonLogger.js';
-import { createAwsEngine } from '../shared/createAwsEngine.js';
+import { createAwsApplication } from '../shared/createAwsApplication.js';
 import { readEngineEnvironment } from '../shared/readEngineEnvironment.js';
 import { createFanoutHandler } from './createFanoutHandler.js';
 
 // Deployed twice: on the step queue and on the kill-switch queue (QUEUE_URL says which it consumes).
 const logger = createJsonLogger('perimeter-fanout');
-const engine = await createAwsEngine(readEngineEnvironment(), logger);
+const app = await createAwsApplication(readEngineEnvironment(), logger);
 
-export const handler = createFanoutHandler({ executor: engine.executor, queue: new SqsQueueControl(requireEnv('QUEUE_URL')), logger });
+export const handler = createFanoutHandler({ executor: app.executor, queue: new SqsQueueControl(requireEnv('QUEUE_URL')), logger });

@@ -16,7 +16,7 @@ export interface HrWebhookDependencies {
   readonly secretNames: Readonly<Partial<Record<HrSource, string>>>;
   readonly secrets: SecretStore;
   readonly deliveries: DeliveryLog;
-  readonly applier: HrEventApplier;
+  readonly applier: Pick<HrEventApplier, 'check' | 'apply'>;
   readonly logger: Logger;
   readonly now?: () => Date;
 }

@@ -1,36 +1,22 @@
-import type { Ledger } from '../ledger/Ledger.js';
-import { lifecycleToLedgerDraft } from '../ledger/lifecycleToLedgerDraft.js';
-import type { LifecycleEvent } from '../domain/LifecycleEvent.js';
-import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { PendingOutbox } from '../domain/DirectoryRecords.js';
-
-/** Called with each lifecycle event once it is in the ledger (the planner subscribes here). */
-export type LifecycleListener = (event: LifecycleEvent) => Promise<void> | void;
+import type { LifecyclePipeline } from '../lifecycle/LifecyclePipeline.js';
+import type { DirectoryStore } from '../ports/DirectoryStore.js';
 
 /**
- * Delivers a directory write's outbox: projects membership rows, appends the lifecycle events to
- * the ledger, then clears the outbox. Every step is idempotent, so delivering the same outbox
- * twice (a request racing crash recovery) records everything once.
+ * Delivers a directory write's outbox: projects membership rows, runs its lifecycle events through
+ * the lifecycle pipeline (ledger, then planner), then clears the outbox. Every step is idempotent,
+ * so delivering the same outbox twice (a request racing crash recovery) records everything once. If
+ * a stage fails the outbox stays pending and recovery delivers it again.
  */
 export class OutboxRelay {
-  private readonly listeners: LifecycleListener[] = [];
-
   public constructor(
     private readonly store: DirectoryStore,
-    private readonly ledger: Ledger,
+    private readonly pipeline: Pick<LifecyclePipeline, 'run'>,
   ) {}
-
-  public onLifecycleEvent(listener: LifecycleListener): void {
-    this.listeners.push(listener);
-  }
 
   public async deliver({ key, outbox }: PendingOutbox): Promise<void> {
     for (const change of outbox.memberships) await this.store.applyMembership(change);
-    const drafts = [...outbox.events.map(lifecycleToLedgerDraft), ...(outbox.auditEvents ?? [])];
-    for (const draft of drafts) await this.ledger.append(draft, { dedupeSince: outbox.createdAt });
-    // Listeners (the planner) run before the outbox is cleared: if one fails, the outbox stays
-    // pending and recovery delivers it again; listeners are idempotent per event id.
-    for (const event of outbox.events) for (const listener of this.listeners) await listener(event);
+    await this.pipeline.run(outbox.events, { recordedSince: outbox.createdAt, ...(outbox.auditEvents ? { related: outbox.auditEvents } : {}) });
     await this.store.completeOutbox(key, outbox);
   }
 

@@ -9,8 +9,9 @@ import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { StepQueue } from '../ports/StepQueue.js';
+import { AppSteps } from './AppSteps.js';
 import { type AppCapabilities, computePlan, type LeaverSettings } from './computePlan.js';
-import type { Plan, PlanStep } from '../domain/PlanStep.js';
+import type { Plan, PlanStep, StepAction } from '../domain/PlanStep.js';
 
 export interface PlannerDependencies {
   readonly access: AccessStore;
@@ -21,6 +22,13 @@ export interface PlannerDependencies {
   readonly leaver: LeaverSettings;
   readonly capabilities: () => ReadonlyMap<string, AppCapabilities>;
   readonly now?: () => Date;
+}
+
+/** One fix reconciliation asks for; the planner turns it into a step. */
+export interface AccessCorrection {
+  readonly action: Extract<StepAction, 'disableAccount' | 'grant' | 'revoke'>;
+  readonly reason: string;
+  readonly entitlement?: string;
 }
 
 /** Steps due further out than this go to the scheduler instead of waiting on the queue. */
@@ -43,6 +51,8 @@ export class Planner {
 
   /** Plans and queues the steps for a lifecycle event; returns undefined if it was planned before. */
   public async planEvent(event: LifecycleEvent): Promise<Plan | undefined> {
+    // No app is configured: nothing to plan, and no need to read anyone's planned access.
+    if (this.deps.capabilities().size === 0) return undefined;
     const person = event.after ?? (event.before ? { ...event.before, active: false } : undefined);
     if (!person) return undefined;
     return this.plan(person.id, event.eventId, async (planned) =>
@@ -80,6 +90,24 @@ export class Planner {
       true,
     );
     return plan ?? { personId: person.id, eventId: `lockout:${requestId}`, steps: [], notes: ['already requested'] };
+  }
+
+  /**
+   * Corrections of one person's access in one app that reconciliation found (an orphan account to
+   * disable, entitlements to revoke or grant), planned like any other change: built by the same step
+   * factory, written with the person's planned access (so a crash before queueing is finished by
+   * `recover`) and never planned twice for the same `eventId`.
+   */
+  public async planCorrections(person: PersonSnapshot, app: string, eventId: string, corrections: readonly AccessCorrection[]): Promise<Plan | undefined> {
+    return this.plan(person.id, eventId, async (planned) => {
+      const steps: PlanStep[] = [];
+      const builder = new AppSteps({ eventId, person, now: this.now() }, app, steps);
+      for (const correction of corrections) builder.add(correction.action, correction.reason, correction.entitlement !== undefined ? { entitlement: correction.entitlement } : {});
+      const next = { ...planned.apps };
+      const have = planned.apps[app];
+      if (have?.status === 'active' && corrections.some((correction) => correction.action === 'disableAccount')) next[app] = { ...have, status: 'disabled' };
+      return { plan: { personId: person.id, eventId, steps, notes: [] }, next };
+    });
   }
 
   /** Lifts the kill switch; access returns with the person's next lifecycle event or a re-plan. */

@@ -2,8 +2,8 @@ import type { AppAccessState } from '../domain/AccessRecords.js';
 import type { LeaverPlan } from '../config/perimeterConfigSchema.js';
 import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
 import type { DesiredAccess, DesiredApp } from '../policy/DesiredAccess.js';
-import type { Plan, PlanStep, StepAction } from '../domain/PlanStep.js';
-import { stepIdFor } from './stepIdFor.js';
+import type { Plan, PlanStep } from '../domain/PlanStep.js';
+import { AppSteps } from './AppSteps.js';
 
 /** What an app's connector can do (from its capability interfaces). */
 export interface AppCapabilities {
@@ -63,7 +63,7 @@ export function computePlan(input: PlanInput): PlanResult {
       notes.push(`${app}: no connector is configured any more; its access is left as it is`);
       continue;
     }
-    const builder = new AppSteps(input, app, steps);
+    const builder = new AppSteps({ eventId: input.eventId, person: input.person, now: input.now, ...(input.lockout ? { priority: 'lockout' as const } : {}) }, app, steps);
     const have = input.planned[app];
     const want = input.desired.get(app);
     if (input.lockout) {
@@ -75,36 +75,6 @@ export function computePlan(input: PlanInput): PlanResult {
     }
   }
   return { plan: { personId: input.person.id, eventId: input.eventId, steps, notes }, next };
-}
-
-/** Collects one app's steps in order, with ids and sequence numbers. */
-class AppSteps {
-  private sequence = 0;
-
-  public constructor(
-    private readonly input: PlanInput,
-    public readonly app: string,
-    private readonly steps: PlanStep[],
-  ) {}
-
-  public add(action: StepAction, reason: string, extra: Partial<Pick<PlanStep, 'entitlement' | 'rules' | 'notBefore' | 'transferToPersonId'>> = {}): void {
-    this.steps.push({
-      stepId: stepIdFor(this.input.eventId, this.app, action, extra.entitlement),
-      eventId: this.input.eventId,
-      plannedAt: this.input.now.toISOString(),
-      personId: this.input.person.id,
-      app: this.app,
-      action,
-      sequence: this.sequence++,
-      rules: extra.rules ?? [],
-      reason,
-      person: this.input.person,
-      ...(extra.entitlement !== undefined ? { entitlement: extra.entitlement } : {}),
-      ...(extra.notBefore !== undefined ? { notBefore: extra.notBefore } : {}),
-      ...(extra.transferToPersonId !== undefined ? { transferToPersonId: extra.transferToPersonId } : {}),
-      ...(this.input.lockout ? { priority: 'lockout' as const } : {}),
-    });
-  }
 }
 
 function provision(

@@ -16,8 +16,16 @@ export interface StepStore {
   deadLetter(letter: DeadLetter): Promise<void>;
   listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }>;
   getDeadLetter(stepId: string): Promise<DeadLetter | undefined>;
-  /** Forgets a dead letter and its record, so the step can run again from attempt 1. */
-  releaseDeadLetter(stepId: string): Promise<void>;
+  /**
+   * Lets a dead-lettered step run again from attempt 1 while its letter stays listed (a replay whose
+   * send fails can be replayed again). Idempotent.
+   */
+  reopenDeadLetter(stepId: string): Promise<void>;
+  /**
+   * Takes this letter off the list once its step is back on the queue. A newer letter of the same
+   * step (the replay failed again meanwhile) stays listed.
+   */
+  releaseDeadLetter(letter: DeadLetter): Promise<void>;
 
   isSuspended(connectorId: string): Promise<boolean>;
   setSuspended(connectorId: string, suspended: boolean, actor: string, at: string): Promise<void>;

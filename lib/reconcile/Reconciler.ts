@@ -5,11 +5,9 @@ import type { UserRecord } from '../domain/DirectoryRecords.js';
 import type { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
-import type { PlanStep, StepAction } from '../domain/PlanStep.js';
-import { stepIdFor } from '../plan/stepIdFor.js';
+import type { AccessCorrection, Planner } from '../plan/Planner.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
-import type { StepQueue } from '../ports/StepQueue.js';
 import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
 import type { EntitlementDrift, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
 
@@ -17,7 +15,7 @@ export interface ReconcilerDependencies {
   readonly connectors: ConnectorRuntime;
   readonly directory: DirectoryStore;
   readonly access: AccessStore;
-  readonly queue: StepQueue;
+  readonly planner: Pick<Planner, 'planCorrections'>;
   readonly ledger: Ledger;
   readonly now?: () => Date;
 }
@@ -27,8 +25,8 @@ const MAX_PAGES = 10_000;
 /**
  * Compares each app with the directory and policy: accounts nobody active owns (orphans: leavers
  * the app still knows, accounts created outside Perimeter) and entitlements policy does not justify
- * or that are missing (drift). Reports every finding to the ledger; with `fix`, queues the steps
- * that disable orphans and correct drift.
+ * or that are missing (drift). Reports every finding to the ledger; with `fix`, has the planner
+ * plan the steps that disable orphans and correct drift.
  */
 export class Reconciler {
   private readonly now: () => Date;
@@ -72,20 +70,13 @@ export class Reconciler {
     const people = indexPeople(await this.deps.directory.listUsers());
     const orphans: OrphanAccount[] = [];
     const drift: EntitlementDrift[] = [];
-    const steps: PlanStep[] = [];
-    const step = (person: PersonSnapshot, action: StepAction, reason: string, entitlement?: string): PlanStep => ({
-      stepId: stepIdFor(`reconcile:${runId}`, app, action, `${person.id}:${entitlement ?? ''}`),
-      eventId: `reconcile:${runId}`,
-      plannedAt: checkedAt,
-      personId: person.id,
-      app,
-      action,
-      sequence: 0,
-      rules: [],
-      reason,
-      person,
-      ...(entitlement ? { entitlement } : {}),
-    });
+    let stepsQueued = 0;
+    // Fixes go through the planner like any other change: planned access written with the steps,
+    // queued, and finished by recovery if this run is cut off.
+    const correct = async (person: PersonSnapshot, corrections: readonly AccessCorrection[]): Promise<void> => {
+      const plan = await this.deps.planner.planCorrections(person, app, `reconcile:${runId}:${person.id}`, corrections);
+      stepsQueued += plan?.steps.length ?? 0;
+    };
 
     for (const account of accounts) {
       if (!account.active) continue;
@@ -96,7 +87,7 @@ export class Reconciler {
         const reason = !user ? 'no matching person' : !user.active ? 'person is inactive' : 'no rule grants this app';
         orphans.push({ accountId: account.accountId, userName: account.userName, ...(account.email ? { email: account.email } : {}), reason, ...(user ? { personId: user.id } : {}) });
         const subject: PersonSnapshot = user ? toPersonSnapshot(user) : { id: `orphan:${app}:${account.accountId}`, userName: account.userName, active: false, ...(account.email ? { email: account.email } : {}) };
-        if (fix) steps.push(step(subject, 'disableAccount', `reconciliation: orphan account (${reason})`));
+        if (fix) await correct(subject, [{ action: 'disableAccount', reason: `reconciliation: orphan account (${reason})` }]);
         continue;
       }
       if (account.entitlements === undefined) continue;
@@ -107,14 +98,14 @@ export class Reconciler {
       if (unjustified.length || missing.length) {
         drift.push({ personId: user.id, accountId: account.accountId, unjustified, missing });
         if (fix) {
-          const person = toPersonSnapshot(user);
-          for (const e of unjustified) steps.push(step(person, 'revoke', `reconciliation: no rule justifies ${e}`, e));
-          for (const e of missing) steps.push(step(person, 'grant', `reconciliation: policy grants ${e}`, e));
+          await correct(toPersonSnapshot(user), [
+            ...unjustified.map((entitlement) => ({ action: 'revoke' as const, reason: `reconciliation: no rule justifies ${entitlement}`, entitlement })),
+            ...missing.map((entitlement) => ({ action: 'grant' as const, reason: `reconciliation: policy grants ${entitlement}`, entitlement })),
+          ]);
         }
       }
     }
-    if (steps.length) await this.deps.queue.send(steps);
-    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, stepsQueued: steps.length };
+    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, stepsQueued };
     await this.record(report);
     return report;
   }

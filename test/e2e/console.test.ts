@@ -94,7 +94,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
       'e2e',
     );
     perimeter = await startTestPerimeter({ config, registry: new Map([['memory', memoryConnectorDefinition(apps)]]), dynamodbEndpoint: embedded.endpoint });
-    await perimeter.services.secrets.putSecretValue(TOKEN_SECRETS.auditor, JSON.stringify({ tokens: [{ label: 'e2e-auditor', sha256: hashToken(AUDITOR_TOKEN) }] }));
+    await perimeter.stores.secrets.putSecretValue(TOKEN_SECRETS.auditor, JSON.stringify({ tokens: [{ label: 'e2e-auditor', sha256: hashToken(AUDITOR_TOKEN) }] }));
 
     // A joiner, a mover (Engineering → Sales) and a leaver, through the SCIM API.
     joiner = await createPerson('Jo Joiner', 'Engineering');
@@ -107,7 +107,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await patch(leaver.id, { op: 'Replace', path: 'active', value: 'False' });
     await settle();
-    const leaverEvent = (await perimeter.services.ledgerStore.forPerson(leaver.id)).find((e) => e.type === 'lifecycle.leaver');
+    const leaverEvent = (await perimeter.stores.ledger.forPerson(leaver.id)).find((e) => e.type === 'lifecycle.leaver');
     terminatedAt = leaverEvent?.recordedAt ?? '';
     // One dead letter: the code app rejects an account for good.
     (apps.get('code') as MemoryApp).failNext = { error: new ConnectorError('rejected', 'code: HTTP 422', { status: 422 }), times: 1 };
@@ -155,7 +155,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
     const page = await openConsole();
     await page.getByLabel('Auditor or admin bearer token').waitFor();
     await screenshot(page, '01-sign-in');
-    const history = await perimeter.services.ledgerStore.forPerson(leaver.id);
+    const history = await perimeter.stores.ledger.forPerson(leaver.id);
     const lifecycle = new Map(history.filter((e) => e.type.startsWith('lifecycle.')).map((e) => [e.eventId, e]));
     const changes = history.filter((e) => e.type === 'step.grant' || e.type === 'step.revoke');
     const asOf = `${terminatedAt.slice(0, 19)}`; // the termination's second, truncated: before it
@@ -405,7 +405,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
 
   it('names the chain and seq of a ledger row edited directly in DynamoDB', async () => {
     // Prepare: change the entitlement a recorded grant names, in the stored event JSON
-    const grant = (await perimeter.services.ledgerStore.forPerson(leaver.id)).find((e) => e.type === 'step.grant' && e.app === 'code') as LedgerEvent;
+    const grant = (await perimeter.stores.ledger.forPerson(leaver.id)).find((e) => e.type === 'step.grant' && e.app === 'code') as LedgerEvent;
     const client = new DynamoDBClient({ endpoint: embedded.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const db = DynamoDBDocumentClient.from(client);
     const key = { chain: grant.chain, seq: grant.seq };

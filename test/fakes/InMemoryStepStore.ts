@@ -49,9 +49,14 @@ export class InMemoryStepStore implements StepStore {
     return this.letters.get(stepId);
   }
 
-  public async releaseDeadLetter(stepId: string): Promise<void> {
-    this.letters.delete(stepId);
-    this.records.delete(stepId);
+  public async reopenDeadLetter(stepId: string): Promise<void> {
+    const current = this.records.get(stepId);
+    if (!this.letters.has(stepId) || !current || current.status !== 'dead-lettered') return;
+    this.records.set(stepId, { stepId, status: 'running', attempts: 0, createdAt: current.createdAt });
+  }
+
+  public async releaseDeadLetter(letter: DeadLetter): Promise<void> {
+    if (this.letters.get(letter.step.stepId)?.deadLetteredAt === letter.deadLetteredAt) this.letters.delete(letter.step.stepId);
   }
 
   public async isSuspended(connectorId: string): Promise<boolean> {

@@ -56,7 +56,7 @@ describe('admin API', () => {
         'code:createAccount',
         'code:grant',
       ]);
-      expect(await perimeter.services.access.getPlanned('preview:new@example.com')).toBeUndefined();
+      expect(await perimeter.stores.access.getPlanned('preview:new@example.com')).toBeUndefined();
     });
 
     it('previews a whole roster from CSV (bulk what-if)', async () => {
@@ -111,15 +111,15 @@ describe('admin API', () => {
     // Act
     const id = await newUser('Sales');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const whileSuspended = await perimeter.services.access.getActual(id, 'chat');
+    const whileSuspended = await perimeter.stores.access.getActual(id, 'chat');
     await perimeter.admin('/connectors/chat/resume', { method: 'POST' });
     const deadline = Date.now() + 40_000;
-    while (!(await perimeter.services.access.getActual(id, 'chat')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const chain = await perimeter.services.ledgerStore.chain('connector#chat');
+    while (!(await perimeter.stores.access.getActual(id, 'chat')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const chain = await perimeter.stores.ledger.chain('connector#chat');
 
     // Assess
     expect(whileSuspended).toBeUndefined();
-    expect((await perimeter.services.access.getActual(id, 'chat'))?.status).toBe('active');
+    expect((await perimeter.stores.access.getActual(id, 'chat'))?.status).toBe('active');
     expect(chain.map((e) => e.type)).toEqual(['connector.suspended', 'connector.resumed']);
     expect((await perimeter.admin('/connectors/nope/suspend', { method: 'POST' })).status).toBe(404);
   }, 60_000);
@@ -135,8 +135,8 @@ describe('admin API', () => {
     const lockout = await perimeter.admin(`/persons/${id}/lockout`, { method: 'POST' });
     await perimeter.queue.drained();
     chat.latencyMs = 0;
-    const after = await perimeter.services.access.getActual(id, 'chat');
-    const chain = await perimeter.services.ledgerStore.chain(`person#${id}`);
+    const after = await perimeter.stores.access.getActual(id, 'chat');
+    const chain = await perimeter.stores.ledger.chain(`person#${id}`);
 
     // Assess
     expect(lockout.status).toBe(202);
@@ -148,13 +148,13 @@ describe('admin API', () => {
     ]);
     expect(after?.status).toBe('disabled');
     expect(chain.some((e) => e.type === 'admin.lockout')).toBe(true);
-    expect((await perimeter.services.access.getPlanned(id))?.locked).toBe(true);
+    expect((await perimeter.stores.access.getPlanned(id))?.locked).toBe(true);
 
     // Unlock: access comes back
     const unlocked = await perimeter.admin(`/persons/${id}/lockout`, { method: 'DELETE' });
     await perimeter.queue.drained();
     expect(unlocked.status).toBe(200);
-    expect((await perimeter.services.access.getActual(id, 'chat'))?.status).toBe('active');
+    expect((await perimeter.stores.access.getActual(id, 'chat'))?.status).toBe('active');
   });
 
   it('lists dead letters and replays one to completion', async () => {
@@ -179,7 +179,7 @@ describe('admin API', () => {
     // Assess
     expect(letter.error).toContain('auth');
     expect(replay.status).toBe(202);
-    expect((await perimeter.services.access.getActual(id, 'code'))?.status).toBe('active');
+    expect((await perimeter.stores.access.getActual(id, 'code'))?.status).toBe('active');
     expect(again.status).toBe(404);
   });
 
@@ -189,14 +189,14 @@ describe('admin API', () => {
     chat.accounts.set('acct-stray', { account: { accountId: 'acct-stray', userName: 'stray@example.com', active: true, entitlements: [] }, deleted: false });
     const id = await newUser('Sales');
     await perimeter.queue.drained();
-    const mine = (await perimeter.services.access.getActual(id, 'chat'))?.accountId ?? '';
+    const mine = (await perimeter.stores.access.getActual(id, 'chat'))?.accountId ?? '';
     chat.accounts.get(mine)?.account.entitlements.push('channel:secret');
 
     // Act
     const report = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'chat' } });
     const fixed = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'chat', fix: true } });
     await perimeter.queue.drained();
-    const chain = await perimeter.services.ledgerStore.chain('connector#chat');
+    const chain = await perimeter.stores.ledger.chain('connector#chat');
 
     // Assess
     const [first] = report.body.reports;

@@ -128,7 +128,7 @@ describe('audit API', () => {
     const tampered = JSON.stringify({ ...grant, entitlement: 'team:admins' });
 
     // Act: edit the stored event directly, as someone with table access could
-    const db = (perimeter.services.ledgerStore as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
+    const db = (perimeter.stores.ledger as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
     await db.send(new UpdateCommand({ TableName: TABLE_NAMES.ledger, Key: { chain: grant.chain, seq: grant.seq }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'event' }, ExpressionAttributeValues: { ':e': tampered } }));
     const broken = await audit('/verify');
 

@@ -74,7 +74,7 @@ describe('crash safety of the fan-out (kill -9 in the middle of 500 queued leave
     try {
       const outcomes = await Promise.all(
         ids.slice(0, 100).map(async (id) =>
-          (await inspector.services.ledgerStore.forPerson(id)).filter((e) => e.type === 'step.disableAccount' && e.outcome !== 'failed').length,
+          (await inspector.stores.ledger.forPerson(id)).filter((e) => e.type === 'step.disableAccount' && e.outcome !== 'failed').length,
         ),
       );
       expect(outcomes.every((count) => count === 2)).toBe(true);

@@ -77,7 +77,7 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
         rotations.push(await perimeter.admin('/connectors/app/rotate', { method: 'POST' }));
       }
       await perimeter.queue.drained();
-      const { letters } = await perimeter.services.steps.listDeadLetters(10);
+      const { letters } = await perimeter.stores.steps.listDeadLetters(10);
       const status = (await perimeter.admin('/connectors')).body.connectors[0].credential;
       const reuse = await fetch(oauth.tokenUrl, {
         method: 'POST',
@@ -93,7 +93,7 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
       expect(status.lastRotatedAt).toBeDefined();
       expect(reuse.status).toBe(400);
       expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
-      const chain = await perimeter.services.ledgerStore.chain(`credential#${SECRET_NAME}`);
+      const chain = await perimeter.stores.ledger.chain(`credential#${SECRET_NAME}`);
       expect(chain.filter((e) => e.type === 'rotation.finishSecret' && e.outcome === 'applied')).toHaveLength(5);
       expect(JSON.stringify(chain)).not.toContain(CLIENT_SECRET);
     } finally {
@@ -106,20 +106,20 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
     const { dataDir } = await freshDataDir();
     const revocationsBefore = oauth.familyRevocations;
     let perimeter = await start(dataDir);
-    await perimeter.services.rotation.rotateNow(SECRET_NAME, 'test');
+    await perimeter.app.rotation.rotateNow(SECRET_NAME, 'test');
     const token = `interrupted-rotation-${done}-${'0'.repeat(24)}`;
-    for (const step of ROTATION_STEPS.slice(0, done)) await perimeter.services.rotation.step(SECRET_NAME, token, step, 'test');
+    for (const step of ROTATION_STEPS.slice(0, done)) await perimeter.app.rotation.step(SECRET_NAME, token, step, 'test');
     // The process dies here.
     await perimeter.stop();
 
     // Act: a new process, then rotation runs again
     perimeter = await start(dataDir);
     try {
-      const run = await perimeter.services.rotation.rotateNow(SECRET_NAME, 'test');
+      const run = await perimeter.app.rotation.rotateNow(SECRET_NAME, 'test');
       expect(await createUser(perimeter, `after-crash-${done}`)).toBe(201);
       await perimeter.queue.drained();
-      const current = await perimeter.services.secrets.getSecretValue(SECRET_NAME, 'AWSCURRENT');
-      const pending = await perimeter.services.secrets.getSecretValue(SECRET_NAME, 'AWSPENDING');
+      const current = await perimeter.stores.secrets.getSecretValue(SECRET_NAME, 'AWSCURRENT');
+      const pending = await perimeter.stores.secrets.getSecretValue(SECRET_NAME, 'AWSPENDING');
 
       // Assess: the interrupted rotation was finished, not replaced, and the app accepts the result
       expect(run).toMatchObject({ resumed: true, versionId: token });

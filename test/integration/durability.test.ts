@@ -35,7 +35,7 @@ describe('durability', () => {
     const second = await startTestPerimeter({ dataDir: dir });
     running.push(second);
     const fetched = await second.scim(`/Users/${user.body.id}`);
-    const chain = await second.services.ledgerStore.chain(`person#${user.body.id}`);
+    const chain = await second.stores.ledger.chain(`person#${user.body.id}`);
 
     // Assess
     expect(fetched.status).toBe(200);
@@ -75,9 +75,9 @@ describe('durability', () => {
         },
       ],
     };
-    await first.services.directoryStore.putUser(user, undefined, outbox);
+    await first.stores.directory.putUser(user, undefined, outbox);
     // Half-delivered: the ledger append happened, the outbox was not cleared.
-    await first.services.ledger.append(
+    await first.app.ledger.append(
       { eventId: outbox.events[0]!.eventId, chain: `person#${user.id}`, type: 'lifecycle.joiner', occurredAt: now, source: { channel: 'scim', actor: 'test' }, outcome: 'recorded', personId: user.id },
       {},
     );
@@ -86,8 +86,8 @@ describe('durability', () => {
     // Act
     const second = await startTestPerimeter({ dataDir: dir });
     running.push(second);
-    const chain = await second.services.ledgerStore.chain(`person#${user.id}`);
-    const pending = await second.services.directoryStore.listPendingOutboxes(10);
+    const chain = await second.stores.ledger.chain(`person#${user.id}`);
+    const pending = await second.stores.directory.listPendingOutboxes(10);
 
     // Assess
     expect(chain.map((event) => event.eventId)).toEqual([outbox.events[0]!.eventId]);
@@ -130,7 +130,7 @@ describe('durability', () => {
     await second.stop();
     const inspector = await startTestPerimeter({ dataDir: dir });
     running.push(inspector);
-    const chains = await Promise.all(acknowledged.map(({ id }) => inspector.services.ledgerStore.chain(`person#${id}`)));
+    const chains = await Promise.all(acknowledged.map(({ id }) => inspector.stores.ledger.chain(`person#${id}`)));
 
     // Assess
     expect(acknowledged.length).toBeGreaterThanOrEqual(40);

@@ -49,10 +49,10 @@ describe('HR events find existing people through the match-key index', () => {
     expect(response.status).toBe(202);
     return ((await response.json()) as { events: { personId: string }[] }).events[0]?.personId ?? '';
   };
-  const users = async (): Promise<number> => (await perimeter.services.directoryStore.listUsers()).length;
+  const users = async (): Promise<number> => (await perimeter.stores.directory.listUsers()).length;
 
   it('starts with a complete index (recovery indexed the directory at start)', async () => {
-    expect(await perimeter.services.directoryStore.hasMatchIndex()).toBe(true);
+    expect(await perimeter.stores.directory.hasMatchIndex()).toBe(true);
   });
 
   it('matches by employee number and by a secondary email, whatever its case, without creating anyone', async () => {

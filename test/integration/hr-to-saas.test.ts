@@ -106,15 +106,15 @@ describe('HR webhook to SaaS apps (real connectors, vendor fakes over HTTP)', ()
     expect(google.userByEmail('ada@example.com')?.signOuts).toBe(1);
     expect(graph.userByUpn('ada@example.com')?.accountEnabled).toBe(false);
     expect(graph.userByUpn('ada@example.com')?.sessionRevocations).toBe(1);
-    const personId = (await perimeter.services.directoryStore.findIdsByExternalId('User', 'hr:standard:E-42'))[0] ?? '';
-    const access = await perimeter.services.access.listActual(personId);
+    const personId = (await perimeter.stores.directory.findIdsByExternalId('User', 'hr:standard:E-42'))[0] ?? '';
+    const access = await perimeter.stores.access.listActual(personId);
     expect(access.map((a) => [a.app, a.status])).toEqual([
       ['entra', 'disabled'],
       ['github', 'disabled'],
       ['google', 'disabled'],
       ['slack', 'disabled'],
     ]);
-    const outcomes = (await perimeter.services.ledgerStore.forPerson(personId)).filter((e) => e.type.startsWith('step.'));
+    const outcomes = (await perimeter.stores.ledger.forPerson(personId)).filter((e) => e.type.startsWith('step.'));
     expect(outcomes.every((e) => e.outcome === 'applied' || e.outcome === 'skipped')).toBe(true);
     expect(outcomes.filter((e) => e.type === 'step.disableAccount').map((e) => e.app).sort()).toEqual(['entra', 'github', 'google', 'slack']);
   });

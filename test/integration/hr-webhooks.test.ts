@@ -55,12 +55,12 @@ describe('HR webhooks to access', () => {
     const reply = await post('standard', body, standardHeaders('msg-hire-1', body));
     await perimeter.queue.drained();
     const personId = reply.body.events[0].personId as string;
-    const chain = await perimeter.services.ledgerStore.chain(`person#${personId}`);
+    const chain = await perimeter.stores.ledger.chain(`person#${personId}`);
 
     // Assess
     expect(reply.status).toBe(202);
     expect(reply.body.events[0]).toMatchObject({ outcome: 'applied', kind: 'hire' });
-    expect((await perimeter.services.access.listActual(personId)).map((a) => [a.app, a.status, a.entitlements])).toEqual([
+    expect((await perimeter.stores.access.listActual(personId)).map((a) => [a.app, a.status, a.entitlements])).toEqual([
       ['chat', 'active', []],
       ['lab', 'active', ['bench:1']],
     ]);
@@ -70,7 +70,7 @@ describe('HR webhooks to access', () => {
   it('rejects a bad signature, a stale timestamp and a replay, and writes nothing for them', async () => {
     // Prepare
     const body = hire('E-2', 'bob@example.com');
-    const before = (await perimeter.services.directoryStore.listUsers()).length;
+    const before = (await perimeter.stores.directory.listUsers()).length;
 
     // Act
     const forged = await post('standard', body, { ...standardHeaders('msg-2', body), 'webhook-signature': 'v1,AAAA' });
@@ -86,7 +86,7 @@ describe('HR webhooks to access', () => {
     expect(first.status).toBe(202);
     expect(replay.status).toBe(409);
     expect(unknownSource.status).toBe(404);
-    expect((await perimeter.services.directoryStore.listUsers()).length).toBe(before + 1);
+    expect((await perimeter.stores.directory.listUsers()).length).toBe(before + 1);
   });
 
   it('a department change moves entitlements; a future termination is scheduled and runs then', async () => {
@@ -99,11 +99,11 @@ describe('HR webhooks to access', () => {
     const moved = JSON.stringify({ type: 'employee.updated', timestamp: new Date().toISOString(), data: { employeeId: 'E-3', attributes: { department: 'Sales' } } });
     await post('standard', moved, standardHeaders('msg-7', moved));
     await perimeter.queue.drained();
-    const afterMove = await perimeter.services.access.listActual(personId);
+    const afterMove = await perimeter.stores.access.listActual(personId);
     const leaveAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
     const resign = JSON.stringify({ type: 'employee.terminated', timestamp: new Date().toISOString(), data: { employeeId: 'E-3', effectiveAt: leaveAt } });
     const scheduled = await post('standard', resign, standardHeaders('msg-8', resign));
-    const beforeDue = await perimeter.services.access.getActual(personId, 'chat');
+    const beforeDue = await perimeter.stores.access.getActual(personId, 'chat');
     const job = await perimeter.scheduler.get(terminationJobId({ source: 'standard', employeeId: 'E-3' }));
     // Time passes: the job falls due.
     await perimeter.scheduler.schedule({ ...(job as NonNullable<typeof job>), runAt: new Date(Date.now() - 1000).toISOString() });
@@ -117,8 +117,8 @@ describe('HR webhooks to access', () => {
     ]);
     expect(scheduled.body.events[0]).toMatchObject({ outcome: 'scheduled', runAt: leaveAt });
     expect(beforeDue?.status).toBe('active');
-    expect((await perimeter.services.access.getActual(personId, 'chat'))?.status).toBe('disabled');
-    expect((await perimeter.services.directoryStore.getUser(personId))?.active).toBe(false);
+    expect((await perimeter.stores.access.getActual(personId, 'chat'))?.status).toBe('disabled');
+    expect((await perimeter.stores.directory.getUser(personId))?.active).toBe(false);
   });
 
   it('a rehire cancels a pending termination', async () => {

@@ -29,18 +29,18 @@ describe('ledger retention', () => {
       await perimeter.scim(`/Users/${id}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: title }] } });
     }
     const chain = `person#${id}`;
-    const before = await collect(perimeter.services.ledgerStore.chainEvents(chain));
+    const before = await collect(perimeter.stores.ledger.chainEvents(chain));
     const deps = {
-      audit: perimeter.services.ledgerStore,
-      checkpoints: perimeter.services.checkpoints,
+      audit: perimeter.stores.ledger,
+      checkpoints: perimeter.stores.checkpoints,
       archive: new LocalLedgerArchive(perimeter.dataDir),
-      pruner: perimeter.services.ledgerStore,
-      ledger: perimeter.services.ledger,
+      pruner: perimeter.stores.ledger,
+      ledger: perimeter.app.ledger,
     };
 
     // Act: a year later, keep 365 days
     const run = await applyRetention(deps, 365, new Date(Date.now() + 400 * DAY_MS));
-    const after = await collect(perimeter.services.ledgerStore.chainEvents(chain));
+    const after = await collect(perimeter.stores.ledger.chainEvents(chain));
     const report = await verify();
     const archived = (await readFile(join(perimeter.dataDir, 'archive', run.runId, `${encodeURIComponent(chain)}.jsonl`), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as LedgerEvent);
 
@@ -53,7 +53,7 @@ describe('ledger retention', () => {
     expect((await readdir(join(perimeter.dataDir, 'archive'))).length).toBe(1);
 
     // Act 2: tamper with the first kept event
-    const db = (perimeter.services.ledgerStore as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
+    const db = (perimeter.stores.ledger as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
     const kept = after[0] as LedgerEvent;
     await db.send(new UpdateCommand({ TableName: TABLE_NAMES.ledger, Key: { chain, seq: kept.seq }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'event' }, ExpressionAttributeValues: { ':e': JSON.stringify({ ...kept, outcome: 'failed' }) } }));
 

@@ -24,8 +24,8 @@ describe('sealing the ledger with checkpoints', () => {
 
     // Act: delete the newest event of b's chain (its leaver), as someone with table access could
     const chain = `person#${ids[1]}`;
-    const head = await perimeter.services.ledgerStore.chainHead(chain);
-    const db = (perimeter.services.ledgerStore as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
+    const head = await perimeter.stores.ledger.chainHead(chain);
+    const db = (perimeter.stores.ledger as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
     await db.send(new DeleteCommand({ TableName: TABLE_NAMES.ledger, Key: { chain, seq: head?.seq } }));
     const report = await verify();
     const again = await perimeter.admin('/checkpoint', { method: 'POST' });

@@ -48,8 +48,8 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     // Act
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Engineering') });
     await settle();
-    const access = await perimeter.services.access.listActual(created.body.id);
-    const steps = (await perimeter.services.ledgerStore.forPerson(created.body.id)).filter((e) => e.type.startsWith('step.'));
+    const access = await perimeter.stores.access.listActual(created.body.id);
+    const steps = (await perimeter.stores.ledger.forPerson(created.body.id)).filter((e) => e.type.startsWith('step.'));
 
     // Assess
     expect(access.map((a) => [a.app, a.status, a.entitlements])).toEqual([
@@ -76,7 +76,7 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
       body: { schemas: [PATCH], Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value: 'Sales' }] },
     });
     await settle();
-    const code = await perimeter.services.access.getActual(created.body.id, 'code');
+    const code = await perimeter.stores.access.getActual(created.body.id, 'code');
     const account = apps.get('code')?.accounts.get(code?.accountId ?? '');
 
     // Assess
@@ -88,7 +88,7 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     // Prepare
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Engineering') });
     await settle();
-    const chatAccount = (await perimeter.services.access.getActual(created.body.id, 'chat'))?.accountId ?? '';
+    const chatAccount = (await perimeter.stores.access.getActual(created.body.id, 'chat'))?.accountId ?? '';
 
     // Act
     await perimeter.scim(`/Users/${created.body.id}`, {
@@ -96,9 +96,9 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
       body: { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] },
     });
     await settle();
-    const access = await perimeter.services.access.listActual(created.body.id);
-    const plan = await perimeter.services.access.getPlanned(created.body.id);
-    const leaver = (await perimeter.services.ledgerStore.chain(`person#${created.body.id}`)).find((e) => e.type === 'lifecycle.leaver');
+    const access = await perimeter.stores.access.listActual(created.body.id);
+    const plan = await perimeter.stores.access.getPlanned(created.body.id);
+    const leaver = (await perimeter.stores.ledger.chain(`person#${created.body.id}`)).find((e) => e.type === 'lifecycle.leaver');
     const deletion = await perimeter.scheduler.get(`step-${stepIdFor(leaver?.eventId ?? '', 'code', 'deleteAccount')}`);
 
     // Assess
@@ -123,12 +123,12 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Marketing') });
     await settle();
     const creates = chat.calls.filter((c) => c.op === 'createAccount' && c.key.length > 0);
-    const events = (await perimeter.services.ledgerStore.forPerson(created.body.id)).filter((e) => e.type === 'step.createAccount');
+    const events = (await perimeter.stores.ledger.forPerson(created.body.id)).filter((e) => e.type === 'step.createAccount');
 
     // Assess
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(events.map((e) => e.outcome)).toEqual(['failed', 'applied']);
-    expect((await perimeter.services.access.getActual(created.body.id, 'chat'))?.status).toBe('active');
+    expect((await perimeter.stores.access.getActual(created.body.id, 'chat'))?.status).toBe('active');
     expect(new Set(creates.map((c) => c.key)).size).toBe(creates.length);
   });
 
@@ -140,8 +140,8 @@ describe('lifecycle fan-out (SCIM joiner / mover / leaver to apps)', () => {
     // Act
     const created = await perimeter.scim('/Users', { method: 'POST', body: user('Engineering') });
     await settle();
-    const { letters } = await perimeter.services.steps.listDeadLetters(10);
-    const events = (await perimeter.services.ledgerStore.forPerson(created.body.id)).filter((e) => e.outcome === 'dead-lettered');
+    const { letters } = await perimeter.stores.steps.listDeadLetters(10);
+    const events = (await perimeter.stores.ledger.forPerson(created.body.id)).filter((e) => e.outcome === 'dead-lettered');
 
     // Assess
     expect(letters.some((letter) => letter.step.personId === created.body.id && letter.step.app === 'code')).toBe(true);

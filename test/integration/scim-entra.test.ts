@@ -39,8 +39,8 @@ describe('Microsoft Entra ID provisioning (learn.microsoft.com SCIM tutorial and
   const patch = (path: string, body: unknown): Promise<ScimReply> => entra(path, { method: 'PATCH', body });
   const filtered = (collection: 'Users' | 'Groups', filter: string, extra = ''): Promise<ScimReply> =>
     entra(`/${collection}?${extra}filter=${encodeURIComponent(filter)}`);
-  const personEvents = (id: string): Promise<LedgerEvent[]> => perimeter.services.ledgerStore.chain(`person#${id}`);
-  const groupEvents = (id: string): Promise<LedgerEvent[]> => perimeter.services.ledgerStore.chain(`group#${id}`);
+  const personEvents = (id: string): Promise<LedgerEvent[]> => perimeter.stores.ledger.chain(`person#${id}`);
+  const groupEvents = (id: string): Promise<LedgerEvent[]> => perimeter.stores.ledger.chain(`group#${id}`);
   const memberIds = (group: ScimReply): string[] =>
     ((group.body.members ?? []) as { value: string }[]).map((member) => member.value).sort();
 
@@ -210,7 +210,7 @@ describe('Microsoft Entra ID provisioning (learn.microsoft.com SCIM tutorial and
       expect(disabledAgain.status).toBe(200);
       expect(disabledAgain.headers.get('etag')).toBe('W/"4"');
       expect(disabledAgain.body.active).toBe(false);
-      const stored = await perimeter.services.directoryStore.getUser(id);
+      const stored = await perimeter.stores.directory.getUser(id);
       expect(stored?.attributes.active).toBe(false);
 
       const events = await personEvents(id);

@@ -36,8 +36,8 @@ describe('Okta SCIM 2.0 provisioning (developer.okta.com "Okta and SCIM Version 
     `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`;
   const displayNameFilter = (displayName: string): string =>
     `/Groups?filter=${encodeURIComponent(`displayName eq "${displayName}"`)}&startIndex=1&count=100`;
-  const personEvents = (id: string): Promise<LedgerEvent[]> => perimeter.services.ledgerStore.chain(`person#${id}`);
-  const groupEvents = (id: string): Promise<LedgerEvent[]> => perimeter.services.ledgerStore.chain(`group#${id}`);
+  const personEvents = (id: string): Promise<LedgerEvent[]> => perimeter.stores.ledger.chain(`person#${id}`);
+  const groupEvents = (id: string): Promise<LedgerEvent[]> => perimeter.stores.ledger.chain(`group#${id}`);
 
   /** Okta's documented create request for another person (own userName, email and Okta user id). */
   async function provisionUser(userName: string): Promise<string> {
@@ -100,7 +100,7 @@ describe('Okta SCIM 2.0 provisioning (developer.okta.com "Okta and SCIM Version 
       expect(created.body.meta.created).toBe(created.body.meta.lastModified);
       expect(created.body).not.toHaveProperty('password');
       expect(JSON.stringify(created.body)).not.toContain(DOC_PASSWORD);
-      const stored = await perimeter.services.directoryStore.getUser(id);
+      const stored = await perimeter.stores.directory.getUser(id);
       expect(JSON.stringify(stored)).not.toContain(DOC_PASSWORD);
 
       expect(lookupAgain.status).toBe(200);

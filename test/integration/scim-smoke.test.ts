@@ -32,7 +32,7 @@ describe('SCIM smoke', () => {
     const fetched = await perimeter.scim(`/Users/${id}`);
     const deleted = await perimeter.scim(`/Users/${id}`, { method: 'DELETE' });
     const afterDelete = await perimeter.scim(`/Users/${id}`);
-    const chain = await perimeter.services.ledgerStore.chain(`person#${id}`);
+    const chain = await perimeter.stores.ledger.chain(`person#${id}`);
 
     // Assess
     expect(patched.status).toBe(200);

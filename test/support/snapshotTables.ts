@@ -10,9 +10,9 @@ export type TableSnapshot = Readonly<Record<string, string>>;
  * nothing anywhere (directory, ledger, access, operations), not just in the table it expected.
  * A scan is fine here: test data sets are small, and it sees writes no port would show.
  */
-export async function snapshotTables(perimeter: Pick<RunningPerimeter, 'services'>): Promise<TableSnapshot> {
+export async function snapshotTables(perimeter: Pick<RunningPerimeter, 'stores'>): Promise<TableSnapshot> {
   // The engine exposes ports, not its client; the ledger store holds the shared document client.
-  const db = (perimeter.services.ledgerStore as unknown as { db: DynamoDBDocumentClient }).db;
+  const db = (perimeter.stores.ledger as unknown as { db: DynamoDBDocumentClient }).db;
   const snapshot: Record<string, string> = {};
   for (const tableName of Object.values(TABLE_NAMES)) {
     let startKey: Record<string, unknown> | undefined;

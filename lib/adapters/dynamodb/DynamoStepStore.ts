@@ -109,11 +109,42 @@ export class DynamoStepStore implements StepStore {
     return Item ? (JSON.parse(String(Item.data)) as DeadLetter) : undefined;
   }
 
-  public async releaseDeadLetter(stepId: string): Promise<void> {
-    const record = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }))).Item;
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: stepKey(stepId) }));
-    if (typeof record?.deadLetterSk === 'string') {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk: record.deadLetterSk } }));
+  public async reopenDeadLetter(stepId: string): Promise<void> {
+    if (!keyFits(`STEP#${stepId}`)) return;
+    try {
+      // The record keeps deadLetterSk, so the letter is still found (and listed) until released.
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stepKey(stepId),
+          UpdateExpression: 'SET attempts = :zero REMOVE #status, outcome',
+          ConditionExpression: 'attribute_exists(deadLetterSk) AND (#status = :dead OR attribute_not_exists(#status))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':zero': 0, ':dead': 'dead-lettered' },
+        }),
+      );
+    } catch (error) {
+      // Running or done since: a redelivery or an earlier replay already took it up.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  public async releaseDeadLetter(letter: DeadLetter): Promise<void> {
+    const sk = `${letter.deadLetteredAt}#${letter.step.stepId}`;
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk } }));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stepKey(letter.step.stepId),
+          UpdateExpression: 'REMOVE deadLetterSk',
+          ConditionExpression: 'deadLetterSk = :sk',
+          ExpressionAttributeValues: { ':sk': sk },
+        }),
+      );
+    } catch (error) {
+      // The step was dead-lettered again under a newer letter, which stays.
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 

@@ -3,7 +3,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ZodError } from 'zod';
 import type { Logger } from '../../observability/Logger.js';
 import { HttpError } from '../HttpError.js';
+import { OperationError, type OperationErrorKind } from '../../application/OperationError.js';
 import { jsonResponse } from '../jsonResponse.js';
+
+/** How a use case's refusal reads over HTTP. */
+const OPERATION_STATUS: Readonly<Record<OperationErrorKind, number>> = { notFound: 404, conflict: 409, invalid: 400, tooLarge: 413 };
 
 /**
  * Renders failures of the JSON APIs (admin, audit, webhooks) as {"error":{"status","message"}}.
@@ -15,6 +19,11 @@ export function jsonErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyE
     const error = request.error;
     if (error instanceof HttpError && error.expose) {
       request.response = jsonResponse(error.statusCode, { error: { status: error.statusCode, message: error.message } }, { ...error.headers });
+      return;
+    }
+    if (error instanceof OperationError) {
+      const status = OPERATION_STATUS[error.kind];
+      request.response = jsonResponse(status, { error: { status, message: error.message } });
       return;
     }
     if (error instanceof ZodError) {

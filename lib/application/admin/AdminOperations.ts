@@ -1,0 +1,28 @@
+import type { DeadLetter } from '../../domain/StepRecord.js';
+import type { AdminRequest } from '../AdminRequest.js';
+import type { listConnectors } from './listConnectors.js';
+import type { lockOutPerson } from './lockOutPerson.js';
+import type { PlanPreviewRequest, previewPlans } from './previewPlans.js';
+import type { reconcileApps } from './reconcileApps.js';
+import type { replayDeadLetter } from './replayDeadLetter.js';
+import type { RotateCredentialResult } from './rotateConnectorCredential.js';
+import type { sealLedgerNow } from './sealLedgerNow.js';
+import type { setConnectorSuspended } from './setConnectorSuspended.js';
+import type { unlockPerson } from './unlockPerson.js';
+
+/**
+ * The operator's use cases, each bound to exactly the dependencies it needs by the application root.
+ * The admin API (and anything else that operates Perimeter) calls these and nothing below them.
+ */
+export interface AdminOperations {
+  previewPlans(request: PlanPreviewRequest): ReturnType<typeof previewPlans>;
+  listConnectors(): ReturnType<typeof listConnectors>;
+  setConnectorSuspended(input: { readonly id: string; readonly suspended: boolean }, request: AdminRequest): ReturnType<typeof setConnectorSuspended>;
+  rotateConnectorCredential(id: string, request: AdminRequest): Promise<RotateCredentialResult>;
+  lockOutPerson(personId: string, request: AdminRequest): ReturnType<typeof lockOutPerson>;
+  unlockPerson(personId: string, request: AdminRequest): ReturnType<typeof unlockPerson>;
+  sealLedger(): ReturnType<typeof sealLedgerNow>;
+  reconcile(input: { readonly app?: string; readonly fix: boolean }): ReturnType<typeof reconcileApps>;
+  listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }>;
+  replayDeadLetter(stepId: string, request: AdminRequest): ReturnType<typeof replayDeadLetter>;
+}

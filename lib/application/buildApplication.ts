@@ -1,0 +1,185 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
+import { DynamoCheckpointStore } from '../adapters/dynamodb/DynamoCheckpointStore.js';
+import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
+import { DynamoDirectoryStore } from '../adapters/dynamodb/DynamoDirectoryStore.js';
+import { DynamoLedgerStore } from '../adapters/dynamodb/DynamoLedgerStore.js';
+import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
+import type { ConnectorContext } from '../connector-sdk/ConnectorContext.js';
+import type { ConnectorDefinition } from '../connector-sdk/ConnectorDefinition.js';
+import type { CredentialType } from '../connector-sdk/Credential.js';
+import type { CredentialRotator } from '../connector-sdk/CredentialRotator.js';
+import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfigSchema.js';
+import { CredentialCache } from '../credentials/CredentialCache.js';
+import { CredentialRotation } from '../credentials/CredentialRotation.js';
+import { parseCredential } from '../credentials/parseCredential.js';
+import { OutboxRelay } from '../directory/OutboxRelay.js';
+import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
+import { StepExecutor } from '../fanout/StepExecutor.js';
+import { HrEventApplier } from '../hr/HrEventApplier.js';
+import { Ledger } from '../ledger/Ledger.js';
+import { LifecyclePipeline } from '../lifecycle/LifecyclePipeline.js';
+import type { Logger } from '../observability/Logger.js';
+import { Planner } from '../plan/Planner.js';
+import type { LedgerArchive } from '../ports/LedgerArchive.js';
+import type { Scheduler } from '../ports/Scheduler.js';
+import type { SecretStore } from '../ports/SecretStore.js';
+import type { StepQueue } from '../ports/StepQueue.js';
+import { Reconciler } from '../reconcile/Reconciler.js';
+import { ScimGroups } from '../scim/ScimGroups.js';
+import { ScimUsers } from '../scim/ScimUsers.js';
+import { hrWebhookSources } from '../webhooks/hrWebhookSources.js';
+import type { AdminOperations } from './admin/AdminOperations.js';
+import { listConnectors } from './admin/listConnectors.js';
+import { lockOutPerson } from './admin/lockOutPerson.js';
+import { previewPlans } from './admin/previewPlans.js';
+import { reconcileApps } from './admin/reconcileApps.js';
+import { replayDeadLetter } from './admin/replayDeadLetter.js';
+import { type RotateSecret, rotateConnectorCredential } from './admin/rotateConnectorCredential.js';
+import { sealLedgerNow } from './admin/sealLedgerNow.js';
+import { setConnectorSuspended } from './admin/setConnectorSuspended.js';
+import { unlockPerson } from './admin/unlockPerson.js';
+import type { Application } from './Application.js';
+import { runScheduledJob } from './scheduled/runScheduledJob.js';
+import { runScheduledTask } from './scheduled/runScheduledTask.js';
+
+export interface ApplicationTables {
+  readonly directory: string;
+  readonly ledger: string;
+  readonly access: string;
+  readonly operations: string;
+}
+
+/** What differs between AWS and local mode; everything else is wired the same way, here. */
+export interface ApplicationOptions {
+  readonly db: DynamoDBDocumentClient;
+  readonly tables: ApplicationTables;
+  readonly config: PerimeterConfig;
+  /** Connector types by name (connectors/registry.ts; tests add fakes). */
+  readonly registry: ReadonlyMap<string, ConnectorDefinition>;
+  /** The rotator for each credential type that can be rotated by API (connectors/credentialRotators.ts). */
+  readonly rotators: Readonly<Partial<Record<CredentialType, CredentialRotator>>>;
+  readonly secrets: SecretStore;
+  readonly queue: StepQueue;
+  readonly scheduler: Scheduler;
+  readonly logger: Logger;
+  /** Per-connector overrides of the connector context (tests: fetch, timeouts). */
+  readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
+  /** How long steps of a suspended app wait between looks. */
+  readonly suspendedRecheckMs?: number;
+  /**
+   * Rotates a credential now. Default: in this process (local mode). In AWS: Secrets Manager's
+   * RotateSecret, which runs the rotation Lambda and serialises rotations across workers.
+   */
+  readonly rotateSecret?: RotateSecret;
+  /** Where retention archives ledger events (only the processes that run retention). */
+  readonly archive?: LedgerArchive;
+}
+
+/**
+ * The one composition root, used by every Lambda handler and by local mode: the stores on DynamoDB,
+ * the connectors, the domain services, the lifecycle pipeline (directory write → ledger → planner)
+ * and the use cases, each given only what it needs.
+ */
+export function buildApplication(options: ApplicationOptions): Application {
+  const { db, tables, config, logger, secrets, queue, scheduler } = options;
+  const directory = new DynamoDirectoryStore(db, tables.directory);
+  const ledgerStore = new DynamoLedgerStore(db, tables.ledger);
+  const access = new DynamoAccessStore(db, tables.access);
+  const steps = new DynamoStepStore(db, tables.operations);
+  const checkpoints = new DynamoCheckpointStore(db, tables.operations);
+  const deliveries = new DynamoDeliveryLog(db, tables.operations);
+  const ledger = new Ledger(ledgerStore);
+
+  const rotatorFor = (credential: { type: string }): CredentialRotator | undefined => options.rotators[credential.type as CredentialType];
+  const rotation = new CredentialRotation({ secrets, ledger, ledgerStore, rotatorFor, parse: parseCredential });
+  const rotateSecret: RotateSecret = options.rotateSecret ?? ((name, actor) => rotation.rotateNow(name, actor));
+  const credentials = new CredentialCache({
+    secrets,
+    parse: parseCredential,
+    rotatorFor,
+    refresh: async (name) => {
+      await rotateSecret(name, 'credential-cache');
+      credentials.invalidate(name);
+    },
+  });
+  const connectors = new ConnectorRuntime({
+    configs: config.connectors,
+    registry: options.registry,
+    accessToken: (name) => credentials.tokenSource(name),
+    ...(options.connectorContext ? { context: options.connectorContext } : {}),
+  });
+
+  const planner = new Planner({
+    access,
+    directory,
+    queue,
+    scheduler,
+    rules: config.policy.rules,
+    leaver: config.leaver,
+    capabilities: () => connectors.capabilities(),
+  });
+  const pipeline = new LifecyclePipeline({ ledger, planner });
+  const relay = new OutboxRelay(directory, pipeline);
+  const scimDeps = { store: directory, relay, logger };
+  const users = new ScimUsers(scimDeps);
+  const executor = new StepExecutor({
+    connectors,
+    access,
+    steps,
+    ledger,
+    logger,
+    ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
+  });
+  const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
+  const applier = new HrEventApplier({ users, directory, scheduler, ledger });
+
+  const admin: AdminOperations = {
+    previewPlans: (request) => previewPlans({ planner, directory }, request),
+    listConnectors: () => listConnectors({ connectors, steps, rotation }),
+    setConnectorSuspended: (input, request) => setConnectorSuspended({ connectors, steps, executor, ledger }, input, request),
+    rotateConnectorCredential: (id, request) => rotateConnectorCredential({ connectors, rotation, rotateSecret }, id, request),
+    lockOutPerson: (personId, request) => lockOutPerson({ directory, planner, ledger }, personId, request),
+    unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
+    sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
+    reconcile: (input) => reconcileApps({ connectors, reconciler }, input),
+    listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
+    replayDeadLetter: (stepId, request) => replayDeadLetter({ steps, queue, ledger }, stepId, request),
+  };
+  const taskDeps = {
+    config,
+    directory,
+    relay,
+    planner,
+    reconciler,
+    audit: ledgerStore,
+    checkpoints,
+    retention: { pruner: ledgerStore, ledger, ...(options.archive ? { archive: options.archive } : {}) },
+    rotation,
+    rotateSecret,
+    logger,
+  };
+
+  return {
+    config,
+    stores: { directory, ledger: ledgerStore, access, steps, checkpoints, deliveries, secrets },
+    scim: { users, groups: new ScimGroups(scimDeps) },
+    hr: {
+      sources: hrWebhookSources,
+      secretNames: Object.fromEntries(Object.entries(config.webhooks).map(([source, ref]) => [source, ref.secret])),
+      secrets,
+      deliveries,
+      applier,
+    },
+    admin,
+    audit: { audit: ledgerStore, directory, access, steps, checkpoints, apps: () => connectors.ids() },
+    executor,
+    scheduled: {
+      runTask: (task) => runScheduledTask(taskDeps, task),
+      runJob: (job) => runScheduledJob({ queue, hr: applier }, job),
+    },
+    rotation,
+    connectors,
+    ledger,
+  };
+}

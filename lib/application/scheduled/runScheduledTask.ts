@@ -1,0 +1,101 @@
+import { applyRetention, type RetentionDependencies } from '../../audit/applyRetention.js';
+import { sealLedger } from '../../audit/sealLedger.js';
+import type { PerimeterConfig } from '../../config/perimeterConfigSchema.js';
+import type { CredentialRotation } from '../../credentials/CredentialRotation.js';
+import type { OutboxRelay } from '../../directory/OutboxRelay.js';
+import type { Logger } from '../../observability/Logger.js';
+import type { Planner } from '../../plan/Planner.js';
+import type { AuditStore } from '../../ports/AuditStore.js';
+import type { CheckpointStore } from '../../ports/CheckpointStore.js';
+import type { DirectoryStore } from '../../ports/DirectoryStore.js';
+import type { LedgerArchive } from '../../ports/LedgerArchive.js';
+import type { Reconciler } from '../../reconcile/Reconciler.js';
+import type { RotateSecret } from '../admin/rotateConnectorCredential.js';
+import type { ScheduledTaskName } from './recurringSchedules.js';
+
+export interface ScheduledTaskDependencies {
+  readonly config: PerimeterConfig;
+  readonly directory: Pick<DirectoryStore, 'hasMatchIndex' | 'backfillMatchIndex'>;
+  readonly relay: Pick<OutboxRelay, 'recover'>;
+  readonly planner: Pick<Planner, 'recover'>;
+  readonly reconciler: Pick<Reconciler, 'reconcileAll'>;
+  readonly audit: AuditStore;
+  readonly checkpoints: CheckpointStore;
+  /** Retention's own capabilities; absent where this process may not delete ledger events. */
+  readonly retention?: Omit<RetentionDependencies, 'audit' | 'checkpoints' | 'archive'> & { readonly archive?: LedgerArchive };
+  readonly rotation: Pick<CredentialRotation, 'isDue'>;
+  readonly rotateSecret: RotateSecret;
+  readonly logger: Logger;
+}
+
+/**
+ * Runs one recurring task by name. Everything it calls is idempotent, because EventBridge delivers
+ * at least once and a local timer may overlap a run at start-up. The switch is exhaustive: a task
+ * added to SCHEDULED_TASKS without a case here does not compile.
+ */
+export async function runScheduledTask(deps: ScheduledTaskDependencies, task: ScheduledTaskName): Promise<string> {
+  switch (task) {
+    case 'recover':
+      return recover(deps);
+    case 'reconcile':
+      return reconcile(deps);
+    case 'checkpoint': {
+      const checkpoint = await sealLedger(deps.audit, deps.checkpoints);
+      deps.logger.info('Ledger sealed', { chains: checkpoint.heads.length, hash: checkpoint.hash });
+      return 'checkpoint';
+    }
+    case 'retain':
+      return retain(deps);
+    case 'rotate':
+      return rotate(deps);
+    default: {
+      const unknown: never = task;
+      throw new Error(`No scheduled task ${String(unknown)}`);
+    }
+  }
+}
+
+async function recover(deps: ScheduledTaskDependencies): Promise<string> {
+  // Once per directory: users written before the HR match-key index existed join it.
+  if (!(await deps.directory.hasMatchIndex())) {
+    deps.logger.info('Indexed HR match keys of existing users', { users: await deps.directory.backfillMatchIndex() });
+  }
+  const outboxes = await deps.relay.recover(500);
+  const plans = await deps.planner.recover(500);
+  if (outboxes + plans > 0) deps.logger.info('Recovered pending work', { outboxes, plans });
+  return 'recover';
+}
+
+async function reconcile(deps: ScheduledTaskDependencies): Promise<string> {
+  const reports = await deps.reconciler.reconcileAll(deps.config.reconciliation.fix);
+  deps.logger.info('Reconciliation finished', {
+    apps: reports.length,
+    orphans: reports.reduce((sum, r) => sum + r.orphans.length, 0),
+    drift: reports.reduce((sum, r) => sum + r.drift.length, 0),
+  });
+  return 'reconcile';
+}
+
+async function retain(deps: ScheduledTaskDependencies): Promise<string> {
+  const policy = deps.config.retention;
+  const archive = deps.retention?.archive;
+  if (!policy || !deps.retention || !archive) return 'retain (no retention configured)';
+  const run = await applyRetention({ ...deps.retention, audit: deps.audit, checkpoints: deps.checkpoints, archive }, policy.keepDays);
+  deps.logger.info('Retention applied', { runId: run.runId, chains: run.chains, archivedEvents: run.archivedEvents, locations: run.locations.length });
+  return `retention ${run.runId}: ${run.archivedEvents} events from ${run.chains} chains`;
+}
+
+/** Local mode's rotation schedule (in AWS, Secrets Manager's own rotation schedules do this). */
+async function rotate(deps: ScheduledTaskDependencies): Promise<string> {
+  for (const connector of deps.config.connectors) {
+    const secret = connector.credential?.secret;
+    if (!secret || !connector.rotation) continue;
+    try {
+      if (await deps.rotation.isDue(secret, connector.rotation.intervalHours)) await deps.rotateSecret(secret, 'schedule');
+    } catch (error) {
+      // Recorded in the ledger by the rotation; the current credential keeps working.
+      deps.logger.error('Scheduled rotation failed', { connector: connector.id, error });
+    }
+  }
+  return 'rotate';
+}
