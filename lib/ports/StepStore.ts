@@ -1,6 +1,5 @@
 import type { DeadLetter, StepRecord } from '../domain/StepRecord.js';
 import type { LedgerOutcome } from '../domain/LedgerEvent.js';
-import type { PlanStep } from '../domain/PlanStep.js';
 
 /** Step execution records, dead letters and connector suspension, in the Operations table. */
 export interface StepStore {

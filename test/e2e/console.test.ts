@@ -10,7 +10,8 @@ import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { TOKEN_SECRETS } from '../../local/resolveLocalTokens.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/startEmbeddedDynamo.js';
-import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
+import type { MemoryApp} from '../fakes/MemoryConnector.js';
+import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 import { type Chromium, launchChromium, screenshot } from './support/launchChromium.js';
 

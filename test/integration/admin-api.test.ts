@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
-import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
+import type { MemoryApp} from '../fakes/MemoryConnector.js';
+import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

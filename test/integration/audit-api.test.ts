@@ -7,7 +7,8 @@ import { TOKEN_SECRETS } from '../../local/resolveLocalTokens.js';
 import { runAuditCommand } from '../../local/runAuditCommand.js';
 import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
-import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
+import type { MemoryApp} from '../fakes/MemoryConnector.js';
+import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { terminationJobId } from '../../lib/hr/HrEventApplier.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
-import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
+import type { MemoryApp} from '../fakes/MemoryConnector.js';
+import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const STANDARD_SECRET = `whsec_${Buffer.from('standard-webhooks-test-secret-32b').toString('base64')}`;

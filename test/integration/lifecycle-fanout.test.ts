@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { stepIdFor } from '../../lib/plan/stepIdFor.js';
-import { MemoryApp, memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
+import type { MemoryApp} from '../fakes/MemoryConnector.js';
+import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

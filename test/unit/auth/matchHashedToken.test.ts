@@ -5,6 +5,7 @@ import { hashToken } from '../../../lib/auth/hashToken.js';
 import { matchHashedToken } from '../../../lib/auth/matchHashedToken.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- vitest's documented way to type the original module
   const actual = await importOriginal<typeof import('node:crypto')>();
   return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
