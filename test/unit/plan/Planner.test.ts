@@ -368,4 +368,59 @@ describe('Planner', () => {
     expect(access.puts).toEqual([]);
     expect(queue.sent).toEqual([]);
   });
+  describe('reconciliation corrections', () => {
+    it('plans corrections through the step factory, with planned access written and the run remembered', async () => {
+      // Prepare: ann has chat; reconciliation finds two entitlements to correct.
+      await planner().planEvent(event('e1', 'joiner', null, ann));
+      queue.sent.length = 0;
+
+      // Act
+      const plan = await planner().planCorrections(ann, 'chat', 'reconcile:r1:p1', [
+        { action: 'revoke', reason: 'reconciliation: no rule justifies group:admins', entitlement: 'group:admins' },
+        { action: 'grant', reason: 'reconciliation: policy grants group:all', entitlement: 'group:all' },
+      ]);
+      const again = await planner().planCorrections(ann, 'chat', 'reconcile:r1:p1', [{ action: 'revoke', reason: 'again', entitlement: 'group:admins' }]);
+
+      // Assess
+      expect(plan?.steps.map((s) => [s.action, s.entitlement, s.sequence, s.eventId])).toEqual([
+        ['revoke', 'group:admins', 0, 'reconcile:r1:p1'],
+        ['grant', 'group:all', 1, 'reconcile:r1:p1'],
+      ]);
+      expect(new Set(plan?.steps.map((s) => s.stepId)).size).toBe(2);
+      expect(queue.sent).toEqual([plan?.steps]);
+      expect(access.planned.get('p1')?.plannedEvents).toContain('reconcile:r1:p1');
+      expect(access.planned.get('p1')?.pendingSteps).toBeUndefined();
+      expect(again).toBeUndefined();
+    });
+
+    it('marks an orphan account disabled in planned access', async () => {
+      // Prepare
+      await planner().planEvent(event('e1', 'joiner', null, ann));
+
+      // Act
+      await planner().planCorrections(ann, 'chat', 'reconcile:r2:p1', [{ action: 'disableAccount', reason: 'reconciliation: orphan account' }]);
+
+      // Assess
+      expect(access.planned.get('p1')?.apps.chat?.status).toBe('disabled');
+    });
+
+    it('leaves corrections a crash kept off the queue for recovery to queue', async () => {
+      // Prepare
+      queue.failNext = 1;
+
+      // Act
+      const crashed = await planner()
+        .planCorrections(ann, 'chat', 'reconcile:r3:p1', [{ action: 'disableAccount', reason: 'reconciliation: orphan account' }])
+        .catch((error: unknown) => error);
+      const pending = access.planned.get('p1')?.pendingSteps;
+      const recovered = await planner().recover();
+
+      // Assess
+      expect(crashed).toBeInstanceOf(Error);
+      expect(pending?.map((s) => s.action)).toEqual(['disableAccount']);
+      expect(recovered).toBe(1);
+      expect(queue.all().map((s) => s.action)).toEqual(['disableAccount']);
+      expect(access.planned.get('p1')?.pendingSteps).toBeUndefined();
+    });
+  });
 });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { runScheduledTask, type ScheduledTaskDependencies } from '../../../lib/application/scheduled/runScheduledTask.js';
+import type { ScheduledTaskName } from '../../../lib/application/scheduled/recurringSchedules.js';
+import { parsePerimeterConfig } from '../../../lib/config/loadPerimeterConfig.js';
+import { silentLogger } from '../../../lib/observability/createJsonLogger.js';
+
+/** Stubs that record which capability a task used. */
+function dependencies(calls: string[], extra: Partial<ScheduledTaskDependencies> = {}): ScheduledTaskDependencies {
+  const record = <T>(name: string, value: T) => async (): Promise<T> => (calls.push(name), value);
+  return {
+    config: parsePerimeterConfig({}, 'test'),
+    directory: { hasMatchIndex: record('hasMatchIndex', true), backfillMatchIndex: record('backfill', 0) },
+    relay: { recover: record('relay.recover', 0) },
+    planner: { recover: record('planner.recover', 0) },
+    reconciler: { reconcileAll: record('reconcileAll', []) },
+    audit: {} as ScheduledTaskDependencies['audit'],
+    checkpoints: {} as ScheduledTaskDependencies['checkpoints'],
+    rotation: { isDue: record('isDue', false) },
+    rotateSecret: record('rotateSecret', 'requested' as const),
+    logger: silentLogger,
+    ...extra,
+  };
+}
+
+describe('scheduled tasks', () => {
+  it('recovers outboxes, then plans, once the match index is complete', async () => {
+    const calls: string[] = [];
+    expect(await runScheduledTask(dependencies(calls), 'recover')).toBe('recover');
+    expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover']);
+  });
+
+  it('reconciles every app', async () => {
+    const calls: string[] = [];
+    expect(await runScheduledTask(dependencies(calls), 'reconcile')).toBe('reconcile');
+    expect(calls).toEqual(['reconcileAll']);
+  });
+
+  it('does nothing for retention where none is configured', async () => {
+    const calls: string[] = [];
+    expect(await runScheduledTask(dependencies(calls), 'retain')).toBe('retain (no retention configured)');
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a task it does not know instead of running another one', async () => {
+    // Before the task table, an unknown task fell through to reconciliation.
+    const calls: string[] = [];
+    const result = await runScheduledTask(dependencies(calls), 'rebuild' as ScheduledTaskName).catch((error: unknown) => error);
+    expect(result).toBeInstanceOf(Error);
+    expect(calls).toEqual([]);
+  });
+});
