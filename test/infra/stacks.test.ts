@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -1457,6 +1457,18 @@ describe('the console bundle', () => {
     for (const file of ['index.html', 'app.js', 'app.css']) {
       expect(await readFile(join(assetDir, 'static', file), 'utf8'), file).toBe(readFileSync(join('functions/console/static', file), 'utf8'));
     }
+    // The app's modules too, in their subfolders: every file, byte for byte, and nothing else.
+    const staticFiles = (root: string): string[] =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
+        .sort();
+    const sourceFiles = staticFiles(join(process.cwd(), 'functions/console/static'));
+    expect(sourceFiles.filter((file) => file.startsWith('modules/')).length).toBeGreaterThan(0);
+    expect(staticFiles(join(assetDir, 'static'))).toEqual(sourceFiles);
+    for (const file of sourceFiles) {
+      expect(await readFile(join(assetDir, 'static', file), 'utf8'), file).toBe(readFileSync(join('functions/console/static', file), 'utf8'));
+    }
     // The bundle's createConsoleHandler finds them at cold start (static/ beside import.meta.url), behind restApiHandler.
     const probe = `
       const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
@@ -1468,15 +1480,16 @@ describe('the console bundle', () => {
         requestContext: { path: '/api' + path, httpMethod: 'GET', stage: 'api', requestId: 'probe', protocol: 'HTTP/1.1',
           requestTimeEpoch: 0, identity: { sourceIp: '127.0.0.1' }, accountId: '123456789012', apiId: 'abc' },
       }, {});
-      const results = await Promise.all(['/console', '/console/app.js', '/console/app.css'].map(get));
+      const results = await Promise.all(['/console', '/console/app.js', '/console/app.css', '/console/modules/render.js'].map(get));
       process.stdout.write(JSON.stringify(results.map((r) => ({ statusCode: r.statusCode, type: r.headers['content-type'], body: r.body }))));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], { cwd: workDir });
-    const [shell, script, style] = JSON.parse(stdout) as { statusCode: number; type: string; body: string }[];
+    const [shell, script, style, module] = JSON.parse(stdout) as { statusCode: number; type: string; body: string }[];
     expect(shell).toMatchObject({ statusCode: 200, type: 'text/html; charset=utf-8' });
     expect(shell?.body).toMatch(/console\/app\.js\?v=[0-9a-f]{16}"/);
     expect(script).toMatchObject({ statusCode: 200, body: readFileSync('functions/console/static/app.js', 'utf8') });
     expect(style).toMatchObject({ statusCode: 200, body: readFileSync('functions/console/static/app.css', 'utf8') });
+    expect(module).toMatchObject({ statusCode: 200, type: 'text/javascript; charset=utf-8', body: readFileSync('functions/console/static/modules/render.js', 'utf8') });
   }, 30_000);
 });
 

@@ -291,7 +291,7 @@ describe('access control on every route', { timeout: 60_000 }, () => {
     );
   });
 
-  it('serves the console shell and its two assets to anyone, nothing else under /console, and no data', async () => {
+  it('serves the console shell and its assets to anyone, nothing else under /console, and no data', async () => {
     // Prepare
     const get = (path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<RawReply> => rawRequest(`${perimeter.url}${path}`, init);
     const before = await snapshotTables(perimeter);
