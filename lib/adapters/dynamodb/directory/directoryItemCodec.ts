@@ -1,0 +1,127 @@
+import type { GroupRecord, MembershipChange, ResourceKey, ResourceType, UserRecord } from '../../../domain/DirectoryRecords.js';
+import type { Membership } from '../../../ports/DirectoryStore.js';
+import type { Item, ItemKey } from './DirectoryTable.js';
+
+/*
+ * Users, groups and membership rows as directory-table items (README "Data model"). Items written
+ * by earlier versions must keep reading the same, so key formats and attribute names here only
+ * ever gain, never change. The outbox attributes, userName claims and match-key entries have their
+ * own files; what is here is what the store reads back as records.
+ */
+
+function resourceKey(key: ResourceKey): ItemKey {
+  return { pk: `${key.type.toUpperCase()}#${key.id}`, sk: key.type.toUpperCase() };
+}
+
+/** What makes two userNames the same: SCIM compares them case-insensitively. */
+function userNameKey(userName: string): string {
+  return userName.normalize('NFC').toLowerCase();
+}
+
+/** gsi1 partition listing every resource of a type. */
+function typeIndexKey(type: ResourceType): string {
+  return `TYPE#${type}`;
+}
+
+/** gsi2 partition finding resources by externalId. */
+function externalIdIndexKey(type: ResourceType, externalId: string): string {
+  return `EXT#${type}#${externalId}`;
+}
+
+/** gsi1 partition (overloaded) listing the groups a member belongs to. */
+function memberOfIndexKey(memberId: string): string {
+  return `MEMBEROF#${memberId}`;
+}
+
+/** One row per member, under the group's partition, so a group of any size fits. */
+function membershipKey(groupId: string, memberId: string): ItemKey {
+  return { pk: `GROUP#${groupId}`, sk: `MEMBER#${memberId}` };
+}
+
+function userItem(user: UserRecord): Item & ItemKey {
+  return {
+    ...resourceKey({ type: 'User', id: user.id }),
+    type: 'User',
+    id: user.id,
+    userName: user.userName,
+    // The name this user holds a claim on: compared when another user wants it, released with the item.
+    userNameKey: userNameKey(user.userName),
+    active: user.active,
+    ...commonAttributes(user, 'User'),
+  };
+}
+
+function groupItem(group: GroupRecord): Item & ItemKey {
+  return {
+    ...resourceKey({ type: 'Group', id: group.id }),
+    type: 'Group',
+    id: group.id,
+    displayName: group.displayName,
+    ...commonAttributes(group, 'Group'),
+  };
+}
+
+function commonAttributes(record: UserRecord | GroupRecord, type: ResourceType): Item {
+  return {
+    externalId: record.externalId,
+    version: record.version,
+    created: record.created,
+    lastModified: record.lastModified,
+    // JSON keeps SCIM values exactly as validated (DynamoDB maps would drop empty sets, reorder, ...).
+    data: JSON.stringify(record.attributes),
+    gsi1pk: typeIndexKey(type),
+    gsi1sk: record.id,
+    ...(record.externalId ? { gsi2pk: externalIdIndexKey(type, record.externalId), gsi2sk: record.id } : {}),
+  };
+}
+
+function toUser(item: Item): UserRecord {
+  return { ...baseRecord(item), userName: String(item.userName), active: item.active === true };
+}
+
+function toGroup(item: Item): GroupRecord {
+  return { ...baseRecord(item), displayName: String(item.displayName) };
+}
+
+function baseRecord(item: Item): Omit<UserRecord, 'userName' | 'active'> {
+  return {
+    id: String(item.id),
+    ...(typeof item.externalId === 'string' ? { externalId: item.externalId } : {}),
+    version: Number(item.version),
+    created: String(item.created),
+    lastModified: String(item.lastModified),
+    attributes: JSON.parse(String(item.data)) as Record<string, unknown>,
+  };
+}
+
+function membershipItem(change: MembershipChange): Item {
+  return {
+    ...membershipKey(change.groupId, change.memberId),
+    type: 'Membership',
+    groupId: change.groupId,
+    memberId: change.memberId,
+    memberType: change.memberType,
+    gsi1pk: memberOfIndexKey(change.memberId),
+    gsi1sk: change.groupId,
+  };
+}
+
+/** A row read from the partition of `groupId` (the group is the one the query asked for). */
+function toMembership(groupId: string, item: Item): Membership {
+  return { groupId, memberId: String(item.memberId), memberType: item.memberType as ResourceType };
+}
+
+export const directoryItemCodec = {
+  resourceKey,
+  userNameKey,
+  typeIndexKey,
+  externalIdIndexKey,
+  memberOfIndexKey,
+  membershipKey,
+  userItem,
+  groupItem,
+  toUser,
+  toGroup,
+  membershipItem,
+  toMembership,
+} as const;
