@@ -1,10 +1,12 @@
 import { AccessError } from '../../lib/domain/AccessError.js';
 import type { AccountStatus, ActualAccess, PlannedAccess } from '../../lib/domain/AccessRecords.js';
 import type { AccessStore } from '../../lib/ports/AccessStore.js';
+import { byKey, copy } from './storeSemantics.js';
 
 /**
- * The AccessStore contract in memory, with the same optimistic concurrency as the DynamoDB adapter,
- * and a hook that runs before each putPlanned (to simulate a competing planner or a failure).
+ * The AccessStore contract in memory (test/contract/accessStoreContract.ts), with the DynamoDB
+ * adapter's optimistic concurrency and orderings, and a hook that runs before each putPlanned (to
+ * simulate a competing planner or a failure).
  */
 export class InMemoryAccessStore implements AccessStore {
   public readonly planned = new Map<string, PlannedAccess>();
@@ -17,17 +19,17 @@ export class InMemoryAccessStore implements AccessStore {
 
   public async getPlanned(personId: string): Promise<PlannedAccess | undefined> {
     this.getPlannedCalls++;
-    return clone(this.planned.get(personId));
+    return copy(this.planned.get(personId));
   }
 
   public async putPlanned(next: PlannedAccess): Promise<void> {
-    this.puts.push(clone(next));
+    this.puts.push(copy(next));
     this.beforePut?.(next);
     const current = this.planned.get(next.personId);
     if ((current?.version ?? 0) !== next.version - 1) {
       throw new AccessError('versionMismatch', `Planned access of ${next.personId} changed concurrently`);
     }
-    this.planned.set(next.personId, clone(next));
+    this.planned.set(next.personId, copy(next));
   }
 
   public async clearPendingSteps(personId: string, version: number): Promise<void> {
@@ -37,20 +39,27 @@ export class InMemoryAccessStore implements AccessStore {
     this.planned.set(personId, rest);
   }
 
+  /** By person id, as the adapter's sparse `pending` index sorts them. */
   public async listPendingPlans(limit: number): Promise<PlannedAccess[]> {
-    return [...this.planned.values()].filter((p) => p.pendingSteps?.length).slice(0, limit).map((p) => clone(p));
+    return [...this.planned.values()]
+      .filter((plan) => plan.pendingSteps?.length)
+      .sort((a, b) => byKey(a.personId, b.personId))
+      .slice(0, limit)
+      .map((plan) => copy(plan));
   }
 
   public async getActual(personId: string, app: string): Promise<ActualAccess | undefined> {
-    return clone(this.actual.get(`${personId}#${app}`));
+    return copy(this.actual.get(actualKey(personId, app)));
   }
 
+  /** By app (the adapter's sort key). */
   public async listActual(personId: string): Promise<ActualAccess[]> {
-    return [...this.actual.values()].filter((a) => a.personId === personId).sort((a, b) => a.app.localeCompare(b.app));
+    return [...this.actual.values()].filter((a) => a.personId === personId).sort((a, b) => byKey(a.app, b.app)).map((a) => copy(a));
   }
 
+  /** By person id (the adapter's `byApp` index sort key). */
   public async listActualByApp(app: string): Promise<ActualAccess[]> {
-    return [...this.actual.values()].filter((a) => a.app === app);
+    return [...this.actual.values()].filter((a) => a.app === app).sort((a, b) => byKey(a.personId, b.personId)).map((a) => copy(a));
   }
 
   public async applyActual(
@@ -58,16 +67,18 @@ export class InMemoryAccessStore implements AccessStore {
     app: string,
     change: { status?: AccountStatus; accountId?: string; addEntitlement?: string; removeEntitlement?: string; at: string },
   ): Promise<void> {
-    const key = `${personId}#${app}`;
+    const key = actualKey(personId, app);
     const current = this.actual.get(key);
     const entitlements = new Set(current?.entitlements ?? []);
+    // One set operation per change, the add first, as the adapter's update expression does.
     if (change.addEntitlement) entitlements.add(change.addEntitlement);
-    if (change.removeEntitlement) entitlements.delete(change.removeEntitlement);
-    const accountId = change.accountId ?? current?.accountId;
+    else if (change.removeEntitlement) entitlements.delete(change.removeEntitlement);
+    const accountId = change.accountId || current?.accountId;
     this.actual.set(key, {
       personId,
       app,
-      status: change.status ?? current?.status ?? 'active',
+      status: change.status || current?.status || 'active',
+      // Sorted as the adapter sorts the string set it reads back.
       entitlements: [...entitlements].sort(),
       ...(accountId ? { accountId } : {}),
       updatedAt: change.at,
@@ -75,6 +86,4 @@ export class InMemoryAccessStore implements AccessStore {
   }
 }
 
-function clone<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
-}
+const actualKey = (personId: string, app: string): string => JSON.stringify([personId, app]);

@@ -1,0 +1,4 @@
+import { InMemoryStepStore } from '../fakes/InMemoryStepStore.js';
+import { describeStepStoreContract } from './stepStoreContract.js';
+
+describeStepStoreContract('InMemoryStepStore', async () => new InMemoryStepStore());

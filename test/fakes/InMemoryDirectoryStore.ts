@@ -1,0 +1,232 @@
+import { hrMatchKeys } from '../../lib/directory/hrMatchKeys.js';
+import { DirectoryError } from '../../lib/domain/DirectoryError.js';
+import type {
+  GroupRecord,
+  MembershipChange,
+  Outbox,
+  PendingOutbox,
+  ResourceKey,
+  ResourceType,
+  UserRecord,
+} from '../../lib/domain/DirectoryRecords.js';
+import type { DirectoryStore, Membership } from '../../lib/ports/DirectoryStore.js';
+import { byKey, copy } from './storeSemantics.js';
+
+interface Stored<R> {
+  readonly record: R;
+  /** The undelivered outbox of the last write, if any: it blocks further writes until completed. */
+  readonly outbox?: Outbox;
+  /** Marked deleted: invisible to reads, removed once its outbox is completed. */
+  readonly deleted?: boolean;
+}
+
+export interface InMemoryDirectoryStoreOptions {
+  /**
+   * Start with a complete match-key index, as a store is once recovery has backfilled it. The
+   * DynamoDB adapter on a fresh table says false until backfillMatchIndex runs, and so does this
+   * store by default.
+   */
+  readonly matchIndexComplete?: boolean;
+}
+
+/**
+ * The DirectoryStore contract in memory (test/contract/directoryStoreContract.ts), for SCIM and HR
+ * tests that need a directory but not an engine. Each call is atomic. Writes are conditional as in
+ * the DynamoDB adapter: on the version read, refused while an earlier write's outbox is undelivered,
+ * and a userName (compared case-insensitively) belongs to at most one user that is not being
+ * deleted. Lists come back in the adapter's key order.
+ */
+export class InMemoryDirectoryStore implements DirectoryStore {
+  private readonly users = new Map<string, Stored<UserRecord>>();
+  private readonly groups = new Map<string, Stored<GroupRecord>>();
+  /** Membership rows by group id, then member id. */
+  private readonly members = new Map<string, Map<string, Membership>>();
+  /** Match key → ids of the users written with it (entries outlive the key, as the port allows). */
+  private readonly matchIndex = new Map<string, Set<string>>();
+  private matchIndexComplete: boolean;
+
+  public constructor(options: InMemoryDirectoryStoreOptions = {}) {
+    this.matchIndexComplete = options.matchIndexComplete ?? false;
+  }
+
+  public async getUser(id: string): Promise<UserRecord | undefined> {
+    return live(this.users.get(id));
+  }
+
+  public async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
+    return present([...new Set(ids)].sort(byKey).map((id) => live(this.users.get(id))));
+  }
+
+  public async findUserByUserName(userName: string): Promise<UserRecord | undefined> {
+    const owner = this.liveUserNamed(userNameKey(userName));
+    return owner ? copy(owner) : undefined;
+  }
+
+  public async findIdsByExternalId(type: ResourceType, externalId: string): Promise<string[]> {
+    return this.liveRecords(type)
+      .filter((record) => record.externalId === externalId)
+      .map((record) => record.id);
+  }
+
+  public async listUsers(): Promise<UserRecord[]> {
+    return this.liveRecords('User') as UserRecord[];
+  }
+
+  public async findUserIdsByMatchKey(matchKey: string): Promise<string[]> {
+    return [...(this.matchIndex.get(matchKey) ?? [])].sort(byKey);
+  }
+
+  public async hasMatchIndex(): Promise<boolean> {
+    return this.matchIndexComplete;
+  }
+
+  public async backfillMatchIndex(): Promise<number> {
+    const users = this.liveRecords('User') as UserRecord[];
+    for (const user of users) this.index(user.id, hrMatchKeys(user.attributes));
+    this.matchIndexComplete = true;
+    return users.length;
+  }
+
+  public async getGroup(id: string): Promise<GroupRecord | undefined> {
+    return live(this.groups.get(id));
+  }
+
+  public async getGroups(ids: readonly string[]): Promise<GroupRecord[]> {
+    return present([...new Set(ids)].sort(byKey).map((id) => live(this.groups.get(id))));
+  }
+
+  public async listGroups(): Promise<GroupRecord[]> {
+    return this.liveRecords('Group') as GroupRecord[];
+  }
+
+  public async membersOf(groupId: string): Promise<Membership[]> {
+    return [...(this.members.get(groupId)?.values() ?? [])].sort((a, b) => byKey(a.memberId, b.memberId)).map((row) => ({ ...row }));
+  }
+
+  public async groupIdsOf(memberId: string): Promise<string[]> {
+    return [...this.members.entries()]
+      .filter(([, rows]) => rows.has(memberId))
+      .map(([groupId]) => groupId)
+      .sort(byKey);
+  }
+
+  public async putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void> {
+    const nameKey = userNameKey(user.userName);
+    // The userName is claimed only when it is new or changed, and only from other live users.
+    if (previous === undefined || userNameKey(previous.userName) !== nameKey) {
+      const owner = this.liveUserNamed(nameKey);
+      if (owner && owner.id !== user.id) throw new DirectoryError('uniqueness', 'userName is already taken');
+    }
+    this.checkWrite({ type: 'User', id: user.id }, previous);
+    this.users.set(user.id, { record: copy(user), outbox: copy(outbox) });
+    const keys = hrMatchKeys(user.attributes);
+    const previousKeys = previous ? hrMatchKeys(previous.attributes) : [];
+    this.index(user.id, keys.filter((key) => !previousKeys.includes(key)));
+    for (const key of previousKeys.filter((key) => !keys.includes(key))) this.matchIndex.get(key)?.delete(user.id);
+  }
+
+  public async putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void> {
+    this.checkWrite({ type: 'Group', id: group.id }, previous);
+    this.groups.set(group.id, { record: copy(group), outbox: copy(outbox) });
+  }
+
+  public async markDeleted(key: ResourceKey, version: number, outbox: Outbox): Promise<void> {
+    this.checkWrite(key, { version });
+    const resources = this.resources(key.type);
+    const current = resources.get(key.id) as Stored<UserRecord | GroupRecord>;
+    resources.set(key.id, { record: { ...current.record, version: version + 1 }, outbox: copy(outbox), deleted: true });
+  }
+
+  public async applyMembership(change: MembershipChange): Promise<void> {
+    const rows = this.members.get(change.groupId) ?? new Map<string, Membership>();
+    if (change.op === 'add') rows.set(change.memberId, { groupId: change.groupId, memberId: change.memberId, memberType: change.memberType });
+    else rows.delete(change.memberId);
+    if (rows.size > 0) this.members.set(change.groupId, rows);
+    else this.members.delete(change.groupId);
+  }
+
+  public async completeOutbox(key: ResourceKey, outbox: Outbox): Promise<void> {
+    const resources = this.resources(key.type);
+    const current = resources.get(key.id);
+    // Completed already, or a later write's outbox is pending now: nothing to do.
+    if (!current || current.outbox?.id !== outbox.id) return;
+    if (outbox.deleteAfter) resources.delete(key.id);
+    else resources.set(key.id, { record: current.record, ...(current.deleted ? { deleted: true } : {}) });
+  }
+
+  public async pendingOutbox(key: ResourceKey): Promise<PendingOutbox | undefined> {
+    const outbox = this.resources(key.type).get(key.id)?.outbox;
+    return outbox ? { key, outbox: copy(outbox) } : undefined;
+  }
+
+  /** Oldest first: by the outbox's time, then resource type and id (the adapter's index sort key). */
+  public async listPendingOutboxes(limit: number): Promise<PendingOutbox[]> {
+    const pending: { sortKey: string; entry: PendingOutbox }[] = [];
+    for (const type of ['User', 'Group'] as const) {
+      for (const [id, stored] of this.resources(type)) {
+        if (stored.outbox) pending.push({ sortKey: `${stored.outbox.createdAt}#${type}#${id}`, entry: { key: { type, id }, outbox: copy(stored.outbox) } });
+      }
+    }
+    return pending
+      .sort((a, b) => byKey(a.sortKey, b.sortKey))
+      .slice(0, limit)
+      .map(({ entry }) => entry);
+  }
+
+  private resources(type: ResourceType): Map<string, Stored<UserRecord | GroupRecord>> {
+    return type === 'User' ? this.users : this.groups;
+  }
+
+  /** A create needs no item; a replace needs the version it read, nothing pending, nothing deleted. */
+  private checkWrite(key: ResourceKey, previous: { version: number } | undefined): void {
+    const current = this.resources(key.type).get(key.id);
+    const what = `${key.type} ${key.id}`;
+    if (previous === undefined) {
+      if (current) throw conflict(current, what, 'uniqueness');
+      return;
+    }
+    if (!current || current.outbox || current.deleted || current.record.version !== previous.version) {
+      throw conflict(current, what, 'versionMismatch');
+    }
+  }
+
+  private liveRecords(type: ResourceType): (UserRecord | GroupRecord)[] {
+    return present([...this.resources(type).values()].map(live)).sort((a, b) => byKey(a.id, b.id));
+  }
+
+  private liveUserNamed(nameKey: string): UserRecord | undefined {
+    for (const stored of this.users.values()) {
+      if (!stored.deleted && userNameKey(stored.record.userName) === nameKey) return stored.record;
+    }
+    return undefined;
+  }
+
+  private index(userId: string, keys: readonly string[]): void {
+    for (const key of keys) {
+      const ids = this.matchIndex.get(key) ?? new Set<string>();
+      ids.add(userId);
+      this.matchIndex.set(key, ids);
+    }
+  }
+}
+
+/** userName is not case-exact in SCIM; the adapter claims its NFC lower-case form. */
+function userNameKey(userName: string): string {
+  return userName.normalize('NFC').toLowerCase();
+}
+
+function live<R>(stored: Stored<R> | undefined): R | undefined {
+  return stored && !stored.deleted ? copy(stored.record) : undefined;
+}
+
+function present<R>(records: readonly (R | undefined)[]): R[] {
+  return records.filter((record): record is R => record !== undefined);
+}
+
+/** Why a conditional write failed: an undelivered outbox first, as the adapter explains it. */
+function conflict(current: Stored<unknown> | undefined, what: string, otherwise: 'uniqueness' | 'versionMismatch'): DirectoryError {
+  if (current?.outbox) return new DirectoryError('outboxPending', `${what} has undelivered changes`);
+  return otherwise === 'uniqueness'
+    ? new DirectoryError('uniqueness', `${what} already exists`)
+    : new DirectoryError('versionMismatch', `${what} changed since it was read`);
+}
