@@ -179,14 +179,16 @@ export function describeStepStoreContract(name: string, openStore: () => Promise
       await store.deadLetter(letter('step-1', T0, 1));
 
       // Act
-      await store.deadLetter(letter('step-1', T1, 1));
+      await store.deadLetter(letter('step-1', T1, 2));
 
-      // Assess
-      expect((await store.listDeadLetters(10)).letters).toEqual([letter('step-1', T1, 1)]);
-      expect(await store.getDeadLetter('step-1')).toEqual(letter('step-1', T1, 1));
+      // Assess: one letter, the latest failure's, found as it is listed
+      const { letters } = await store.listDeadLetters(10);
+      expect(letters).toHaveLength(1);
+      expect(letters[0]?.attempts).toBe(2);
+      expect(await store.getDeadLetter('step-1')).toEqual(letters[0]);
     });
 
-    clause('forgets a released dead letter and its record, so the step runs again from attempt 1', async (store) => {
+    clause('reopens a dead letter: the step runs again from attempt 1, and the letter stays listed until released', async (store) => {
       // Prepare
       await store.recordAttempt('step-1', T0);
       await store.deadLetter(letter('step-1', T0, 1));
@@ -194,26 +196,33 @@ export function describeStepStoreContract(name: string, openStore: () => Promise
       await store.deadLetter(letter('step-2', T0, 1));
 
       // Act
-      await store.releaseDeadLetter('step-1');
+      await store.reopenDeadLetter('step-1');
+      await store.reopenDeadLetter('step-1');
       const rerun = await store.recordAttempt('step-1', T1);
+      const whileReopened = await store.getDeadLetter('step-1');
+      await store.releaseDeadLetter(letter('step-1', T0, 1));
 
       // Assess
+      expect(rerun).toMatchObject({ stepId: 'step-1', status: 'running', attempts: 1 });
+      expect(whileReopened).toEqual(letter('step-1', T0, 1));
       expect(await store.getDeadLetter('step-1')).toBeUndefined();
       expect((await store.listDeadLetters(10)).letters.map((l) => l.step.stepId)).toEqual(['step-2']);
-      expect(rerun).toEqual({ stepId: 'step-1', status: 'running', attempts: 1, createdAt: T1 });
     });
 
-    clause('forgets every dead letter of a step released after it was dead-lettered twice', async (store) => {
-      // Prepare
+    clause('releases only the letter it is given: a newer letter of the same step stays listed', async (store) => {
+      // Prepare: replayed, and dead-lettered again before the replay released the first letter.
       await store.recordAttempt('step-1', T0);
       await store.deadLetter(letter('step-1', T0, 1));
+      await store.reopenDeadLetter('step-1');
+      await store.recordAttempt('step-1', T1);
       await store.deadLetter(letter('step-1', T1, 1));
 
       // Act
-      await store.releaseDeadLetter('step-1');
+      await store.releaseDeadLetter(letter('step-1', T0, 1));
 
       // Assess
-      expect(await store.listDeadLetters(10)).toEqual({ letters: [] });
+      expect((await store.listDeadLetters(10)).letters).toEqual([letter('step-1', T1, 1)]);
+      expect(await store.getDeadLetter('step-1')).toEqual(letter('step-1', T1, 1));
     });
 
     clause('suspends and resumes connectors, listing the suspended ones by id', async (store) => {

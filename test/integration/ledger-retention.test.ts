@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../../lib/audit/applyRetention.js';
+import { sealLedger } from '../../lib/audit/sealLedger.js';
 import { computeEventHash } from '../../lib/ledger/computeEventHash.js';
 import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import { LocalLedgerArchive } from '../../lib/adapters/local/LocalLedgerArchive.js';
@@ -59,6 +60,43 @@ describe('ledger retention', () => {
 
     // Assess 2
     expect(await verify()).toMatchObject({ intact: false, firstBreak: { chain, seq: kept.seq } });
+  });
+});
+
+describe('ledger retention, run after run', () => {
+  let perimeter: TestPerimeter;
+  beforeAll(async () => {
+    perimeter = await startTestPerimeter();
+  });
+  afterAll(async () => {
+    await perimeter.stop();
+  });
+  const verify = async (): Promise<any> => (await fetch(`${perimeter.url}/audit/verify`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json();
+
+  it('seals again and retains again after a retention run removed chains\' first events', async () => {
+    // Prepare: a chain whose first events retention removed
+    const id = (await perimeter.scim('/Users', { method: 'POST', body: { userName: 'again@example.com', title: 'A' } })).body.id as string;
+    await perimeter.scim(`/Users/${id}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'B' }] } });
+    const deps = {
+      audit: perimeter.stores.ledger,
+      checkpoints: perimeter.stores.checkpoints,
+      archive: new LocalLedgerArchive(perimeter.dataDir),
+      pruner: perimeter.stores.ledger,
+      ledger: perimeter.app.ledger,
+    };
+    await applyRetention(deps, 365, new Date(Date.now() + 400 * DAY_MS));
+
+    // Act
+    // (a day after the retention run, whose checkpoint is dated by its clock)
+    const sealed = await sealLedger(perimeter.stores.ledger, perimeter.stores.checkpoints, new Date(Date.now() + 401 * DAY_MS));
+    const listed = await collect(perimeter.stores.ledger.chainEvents(`person#${id}`));
+    const again = await applyRetention(deps, 365, new Date(Date.now() + 800 * DAY_MS));
+
+    // Assess: the chain is still known to verification, sealing and retention
+    expect(sealed.heads.map((head) => head.chain)).toContain(`person#${id}`);
+    expect(listed.map((e) => e.seq)).toEqual([2]);
+    expect(again.runId).toEqual(expect.any(String));
+    expect(await verify()).toMatchObject({ intact: true });
   });
 });
 

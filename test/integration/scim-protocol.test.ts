@@ -7,8 +7,7 @@ import { StaticTokenVerifier } from '../../lib/auth/StaticTokenVerifier.js';
 import { hashToken } from '../../lib/auth/hashToken.js';
 import { DirectoryError } from '../../lib/domain/DirectoryError.js';
 import type { Outbox } from '../../lib/domain/DirectoryRecords.js';
-import { OutboxRelay } from '../../lib/directory/OutboxRelay.js';
-import { LifecyclePipeline } from '../../lib/lifecycle/LifecyclePipeline.js';
+import { ledgerOnlyRelay } from '../support/ledgerOnlyRelay.js';
 import { Ledger } from '../../lib/ledger/Ledger.js';
 import type { LogFields, Logger } from '../../lib/observability/Logger.js';
 import type { DirectoryStore } from '../../lib/ports/DirectoryStore.js';
@@ -1186,7 +1185,7 @@ describe('SCIM handler on a failing directory store', () => {
       throw new DirectoryError('unavailable', 'Directory store failed to read item', { cause: new Error(INTERNALS) });
     },
   });
-  const deps = { store, relay: new OutboxRelay(store, new LifecyclePipeline({ ledger: new Ledger(new InMemoryLedgerStore()), planner: { planEvent: async () => undefined } })), logger };
+  const deps = { store, relay: ledgerOnlyRelay(store, new Ledger(new InMemoryLedgerStore())), logger };
   const handler = createScimHandler({
     users: new ScimUsers(deps),
     groups: new ScimGroups(deps),

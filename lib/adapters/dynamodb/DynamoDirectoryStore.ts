@@ -121,22 +121,18 @@ export class DynamoDirectoryStore implements DirectoryStore {
     const nameKey = codec.userNameKey(user.userName);
     const previousNameKey = previous ? codec.userNameKey(previous.userName) : undefined;
     const claimed = previousNameKey !== nameKey;
-    if (claimed) await this.claims.claim(nameKey, user.id);
+    // Released again if this write fails, unless the user held the name already (a stale rename or a
+    // repeated create): then the name is theirs by the write that won, and stays taken.
+    const newlyClaimed = claimed && (await this.claims.claim(nameKey, user.id));
     // Indexed before the user is written, so a crash in between leaves at worst an entry for keys the
-    // user does not have (readers check), never a user the index cannot find.
+    // user does not have (readers check), never a user the index cannot find. A failed write leaves
+    // them too, for the same reason: the stored version of the user may have them.
     const { added, removed } = MatchKeyIndex.changes(user, previous);
     try {
       await this.matchIndex.add(user.id, added);
+      await this.resources.put({ ...codec.userItem(user), ...OutboxItems.attributes(outbox, { type: 'User', id: user.id }) }, previous);
     } catch (error) {
-      if (claimed) await this.claims.release(nameKey, user.id).catch(() => undefined);
-      throw error;
-    }
-    const item = { ...codec.userItem(user), ...OutboxItems.attributes(outbox, { type: 'User', id: user.id }) };
-    try {
-      await this.resources.put(item, previous);
-    } catch (error) {
-      if (claimed) await this.claims.release(nameKey, user.id).catch(() => undefined);
-      await this.matchIndex.remove(user.id, added).catch(() => undefined);
+      if (newlyClaimed) await this.claims.release(nameKey, user.id).catch(() => undefined);
       throw error;
     }
     // The old name is free again; if this fails the claim is stale and self-heals on next use.

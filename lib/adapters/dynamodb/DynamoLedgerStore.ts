@@ -10,6 +10,8 @@ import { toLedgerItem } from './toLedgerItem.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { queryAll } from './queryAll.js';
 
+/** A pruned chain's start marker sits at seq 0, below every event: chain queries ask for seq > 0. */
+const CHAIN_START_MARKER_SEQ = 0;
 const PAGE = 25;
 const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_DAYS = 30;
@@ -33,8 +35,8 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
         const page = await this.db.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: 'chain = :chain',
-            ExpressionAttributeValues: { ':chain': chain },
+            KeyConditionExpression: 'chain = :chain AND seq > :marker',
+            ExpressionAttributeValues: { ':chain': chain, ':marker': CHAIN_START_MARKER_SEQ },
             ScanIndexForward: false,
             ConsistentRead: true,
             Limit: PAGE,
@@ -88,8 +90,8 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
     try {
       const items = await queryAll(this.db, {
         TableName: this.tableName,
-        KeyConditionExpression: 'chain = :chain',
-        ExpressionAttributeValues: { ':chain': chain },
+        KeyConditionExpression: 'chain = :chain AND seq > :marker',
+        ExpressionAttributeValues: { ':chain': chain, ':marker': CHAIN_START_MARKER_SEQ },
         ConsistentRead: true,
       });
       return items.map((item) => JSON.parse(String(item.event)) as LedgerEvent);
@@ -144,6 +146,7 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
 
   public async *chains(): AsyncIterable<string> {
     let startKey: Record<string, unknown> | undefined;
+    let previous: string | undefined;
     do {
       const page = await this.run('list chains', () =>
         this.db.send(
@@ -156,7 +159,13 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
           }),
         ),
       );
-      for (const item of page.Items ?? []) yield String(item.chain);
+      // A pruned chain is listed by its marker and, while it still has it, by its first event too:
+      // both sort under the chain's name, so a repeat is the one just listed.
+      for (const item of page.Items ?? []) {
+        const chain = String(item.chain);
+        if (chain !== previous) yield chain;
+        previous = chain;
+      }
       startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (startKey);
   }
@@ -168,8 +177,8 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
         this.db.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: 'chain = :chain',
-            ExpressionAttributeValues: { ':chain': chain },
+            KeyConditionExpression: 'chain = :chain AND seq > :marker',
+            ExpressionAttributeValues: { ':chain': chain, ':marker': CHAIN_START_MARKER_SEQ },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
@@ -185,8 +194,8 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
       this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'chain = :chain',
-          ExpressionAttributeValues: { ':chain': chain },
+          KeyConditionExpression: 'chain = :chain AND seq > :marker',
+          ExpressionAttributeValues: { ':chain': chain, ':marker': CHAIN_START_MARKER_SEQ },
           ScanIndexForward: false,
           Limit: 1,
           ConsistentRead: true,
@@ -204,6 +213,21 @@ export class DynamoLedgerStore implements LedgerStore, AuditStore, LedgerPruner 
   public async deleteEvents(chain: string, seqs: readonly number[]): Promise<void> {
     // One DeleteItem per event, not BatchWriteItem: IAM cannot allow a batch's deletes without also
     // allowing its unconditional puts, which would let this role overwrite ledger events.
+    // Before the chain's first event goes, a marker keeps the chain listed (byChainStart holds only
+    // seq 1): without it verification and the next seal would not see the chain at all.
+    if (seqs.includes(1)) {
+      await this.run(`mark the start of ${chain}`, () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { chain, seq: CHAIN_START_MARKER_SEQ, chainStartKey: 'CHAINS', type: 'chain.start' },
+            ConditionExpression: 'attribute_not_exists(chain)',
+          }),
+        ).catch((error: unknown) => {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }),
+      );
+    }
     for (const seq of seqs) {
       await this.run(`delete archived event ${chain}#${seq}`, () => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { chain, seq } })));
     }

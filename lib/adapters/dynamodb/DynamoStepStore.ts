@@ -61,18 +61,30 @@ export class DynamoStepStore implements StepStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: stepKey(stepId),
-        UpdateExpression: 'SET #status = :done, outcome = :outcome',
+        // stepId too: a step finished before any attempt (skipped) still reads back under its id.
+        UpdateExpression: 'SET stepId = :id, #status = :done, outcome = :outcome',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome },
+        ExpressionAttributeValues: { ':id': stepId, ':done': 'done', ':outcome': outcome },
       }),
     );
   }
 
   public async deadLetter(letter: DeadLetter): Promise<void> {
-    const sk = `${letter.deadLetteredAt}#${letter.step.stepId}`;
-    // The letter first: if we crash before the record update, a redelivery finds the step not
-    // done, fails again and dead-letters it again under the same key.
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: DEAD_LETTERS, sk, stepId: letter.step.stepId, data: JSON.stringify(letter) } }));
+    // The letter's key is reserved on the record before the letter is written: a crash before the
+    // record says dead-lettered makes the redelivery fail again and dead-letter it again, under the
+    // reserved key, so the step is listed once. (A reopened step reserves a new one: see reopen.)
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: stepKey(letter.step.stepId),
+        UpdateExpression: 'SET letterSk = if_not_exists(letterSk, :sk)',
+        ExpressionAttributeValues: { ':sk': `${letter.deadLetteredAt}#${letter.step.stepId}` },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const sk = String(Attributes?.letterSk);
+    const stored: DeadLetter = { ...letter, deadLetteredAt: sk.slice(0, sk.length - letter.step.stepId.length - 1) };
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: DEAD_LETTERS, sk, stepId: letter.step.stepId, data: JSON.stringify(stored) } }));
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -104,27 +116,30 @@ export class DynamoStepStore implements StepStore {
     // A step id from a URL that no key can hold names no dead letter.
     if (!keyFits(`STEP#${stepId}`)) return undefined;
     const record = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: stepKey(stepId), ConsistentRead: true }))).Item;
-    if (typeof record?.deadLetterSk !== 'string') return undefined;
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk: record.deadLetterSk }, ConsistentRead: true }));
+    // The newest letter first; a reopened one stays readable until it is released.
+    const sk = typeof record?.deadLetterSk === 'string' ? record.deadLetterSk : typeof record?.reopenedSk === 'string' ? record.reopenedSk : undefined;
+    if (sk === undefined) return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk }, ConsistentRead: true }));
     return Item ? (JSON.parse(String(Item.data)) as DeadLetter) : undefined;
   }
 
   public async reopenDeadLetter(stepId: string): Promise<void> {
     if (!keyFits(`STEP#${stepId}`)) return;
     try {
-      // The record keeps deadLetterSk, so the letter is still found (and listed) until released.
+      // The letter stays listed and readable (reopenedSk) until released; the reservation goes, so a
+      // replay that fails again is listed as a new letter.
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: stepKey(stepId),
-          UpdateExpression: 'SET attempts = :zero REMOVE #status, outcome',
-          ConditionExpression: 'attribute_exists(deadLetterSk) AND (#status = :dead OR attribute_not_exists(#status))',
+          UpdateExpression: 'SET attempts = :zero, reopenedSk = deadLetterSk REMOVE #status, outcome, deadLetterSk, letterSk',
+          ConditionExpression: 'attribute_exists(deadLetterSk) AND #status = :dead',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':zero': 0, ':dead': 'dead-lettered' },
         }),
       );
     } catch (error) {
-      // Running or done since: a redelivery or an earlier replay already took it up.
+      // Reopened already, or running since: a redelivery or an earlier replay took it up.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }
@@ -132,19 +147,21 @@ export class DynamoStepStore implements StepStore {
   public async releaseDeadLetter(letter: DeadLetter): Promise<void> {
     const sk = `${letter.deadLetteredAt}#${letter.step.stepId}`;
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: DEAD_LETTERS, sk } }));
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: stepKey(letter.step.stepId),
-          UpdateExpression: 'REMOVE deadLetterSk',
-          ConditionExpression: 'deadLetterSk = :sk',
-          ExpressionAttributeValues: { ':sk': sk },
-        }),
-      );
-    } catch (error) {
-      // The step was dead-lettered again under a newer letter, which stays.
-      if (!isConditionalCheckFailed(error)) throw error;
+    for (const attribute of ['reopenedSk', 'deadLetterSk']) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: stepKey(letter.step.stepId),
+            UpdateExpression: `REMOVE ${attribute}`,
+            ConditionExpression: `${attribute} = :sk`,
+            ExpressionAttributeValues: { ':sk': sk },
+          }),
+        );
+      } catch (error) {
+        // Points at another (newer) letter of the step, which stays.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OutboxRelay } from '../../../lib/directory/OutboxRelay.js';
+import { ledgerOnlyRelay } from '../../support/ledgerOnlyRelay.js';
 import type { HrEvent } from '../../../lib/domain/HrEvent.js';
 import { HrEventApplier, terminationJobId } from '../../../lib/hr/HrEventApplier.js';
 import { Ledger } from '../../../lib/ledger/Ledger.js';
@@ -43,7 +43,7 @@ describe('HrEventApplier on the in-memory directory', () => {
     scheduler = new InMemoryScheduler();
     ledgerStore = new InMemoryLedgerStore();
     const ledger = new Ledger(ledgerStore, now);
-    users = new ScimUsers({ store: directory, relay: new OutboxRelay(directory, ledger), logger: silent, now });
+    users = new ScimUsers({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now });
     applier = new HrEventApplier({ users, directory, scheduler, ledger, now });
     // What recovery does at start: from here on the index serves every lookup.
     await directory.backfillMatchIndex();

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OutboxRelay } from '../../../lib/directory/OutboxRelay.js';
+import { ledgerOnlyRelay } from '../../support/ledgerOnlyRelay.js';
 import { toPersonSnapshot } from '../../../lib/directory/toPersonSnapshot.js';
 import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
 import type { LifecycleEvent } from '../../../lib/domain/LifecycleEvent.js';
@@ -46,7 +46,7 @@ describe('ScimUsers on the in-memory directory', () => {
     const now = (): Date => new Date(clock);
     directory = new InMemoryDirectoryStore();
     ledgerStore = new InMemoryLedgerStore();
-    users = new ScimUsers({ store: directory, relay: new OutboxRelay(directory, new Ledger(ledgerStore, now)), logger: silent, now });
+    users = new ScimUsers({ store: directory, relay: ledgerOnlyRelay(directory, new Ledger(ledgerStore, now)), logger: silent, now });
   });
 
   const create = async (userName: string, extra: Record<string, unknown> = {}): Promise<string> =>

@@ -54,8 +54,9 @@ export class DirectoryTable {
 
   // put, batchPut, delete and update throw the engine's errors as they are: what a failure means
   // depends on the write, so their callers decide, through run or conditionally.
-  public async put(input: WithoutTable<PutCommandInput>): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, ...input }));
+  /** Returns the item it replaced when asked for it (ReturnValues ALL_OLD). */
+  public async put(input: WithoutTable<PutCommandInput>): Promise<Item | undefined> {
+    return (await this.db.send(new PutCommand({ TableName: this.tableName, ...input }))).Attributes;
   }
 
   /** Unconditional puts, batched: for idempotent bulk work such as an index backfill. */

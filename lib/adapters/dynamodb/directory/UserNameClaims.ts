@@ -25,33 +25,41 @@ export class UserNameClaims {
     return claim ? String(claim.ownerId) : undefined;
   }
 
-  /** Claims nameKey for ownerId (again, if it already holds it), or throws DirectoryError 'uniqueness'. */
-  public async claim(nameKey: string, ownerId: string): Promise<void> {
+  /**
+   * Claims nameKey for ownerId, or throws DirectoryError 'uniqueness'. Returns false when ownerId
+   * already held it: a write that fails after such a claim must not release it, as the name is the
+   * owner's by an earlier write (a stale rename, a repeated create).
+   */
+  public async claim(nameKey: string, ownerId: string): Promise<boolean> {
     const key = claimKey(nameKey);
-    const claim = (condition: string, values: Item): Promise<boolean> =>
+    /** undefined when the condition failed, else whether the claim is new to ownerId. */
+    const claim = (condition: string, values?: Item): Promise<boolean | undefined> =>
       this.table.conditionally(
         'claim userName',
         async () => {
-          await this.table.put({
+          const replaced = await this.table.put({
             Item: { ...key, type: 'UserNameClaim', ownerId, claimedAt: this.now().toISOString() },
             ConditionExpression: condition,
-            ExpressionAttributeValues: values,
+            // DynamoDB refuses an empty ExpressionAttributeValues map.
+            ...(values ? { ExpressionAttributeValues: values } : {}),
+            ReturnValues: 'ALL_OLD',
           });
-          return true;
+          return replaced?.ownerId !== ownerId;
         },
-        () => false,
+        () => undefined,
       );
-    if (await claim('attribute_not_exists(pk) OR ownerId = :me', { ':me': ownerId })) return;
+    const mine = await claim('attribute_not_exists(pk) OR ownerId = :me', { ':me': ownerId });
+    if (mine !== undefined) return mine;
     const existing = await this.table.get(key);
     if (!existing) {
       // Released between our put and our read: try once more, as a plain create.
-      if (await claim('attribute_not_exists(pk)', {})) return;
+      if ((await claim('attribute_not_exists(pk)')) !== undefined) return true;
       throw new DirectoryError('uniqueness', 'userName is already taken');
     }
     if (await this.claimIsLive(existing, nameKey)) throw new DirectoryError('uniqueness', 'userName is already taken');
     // The claim's owner crashed before using it, was deleted, or was renamed: take it over, unless
     // someone else took it over first.
-    if (await claim('ownerId = :stale', { ':stale': existing.ownerId })) return;
+    if ((await claim('ownerId = :stale', { ':stale': existing.ownerId })) !== undefined) return true;
     throw new DirectoryError('uniqueness', 'userName is already taken');
   }
 
