@@ -21,7 +21,8 @@ import { DEFAULT_WAF_RATE_LIMIT } from '../../infra/constructs/ApiFirewall.js';
 import { rotationScheduleExpression } from '../../infra/constructs/CredentialRotationSchedules.js';
 import type { EngineConfigSource } from '../../infra/constructs/EngineConfigParameter.js';
 import { PerimeterFunction } from '../../infra/constructs/PerimeterFunction.js';
-import { CONSOLE_FUNCTION, ServiceStack, type ServiceStackProps } from '../../infra/stacks/ServiceStack.js';
+import { CONSOLE_FUNCTION } from '../../infra/constructs/AuditorFunctions.js';
+import { ServiceStack, type ServiceStackProps } from '../../infra/stacks/ServiceStack.js';
 import { StatefulStack, type StatefulStackProps } from '../../infra/stacks/StatefulStack.js';
 
 const cdkContext = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
