@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { lambdaBundling, lambdaNodeOptions } from '../infra/constructs/lambdaBundling.js';
-import { CONSOLE_FUNCTION } from '../infra/stacks/ServiceStack.js';
+import { CONSOLE_FUNCTION } from '../infra/constructs/AuditorFunctions.js';
 import { readEngineEnvironment } from '../functions/shared/readEngineEnvironment.js';
 import { startFakeAwsEndpoint } from './startFakeAwsEndpoint.js';
 import { toEsbuildOptions } from './toEsbuildOptions.js';
@@ -147,8 +147,9 @@ export async function runColdStartBench(samples = SAMPLES): Promise<ColdStartFig
 
 /**
  * Every functions/<name>/handler.ts with the environment its init reads: the engine's (the names
- * readEngineEnvironment asks for, the contract ServiceStack fills) when it builds the engine, and
- * each `requireEnv('NAME')` of the handler itself. Values are shaped like the deployed ones.
+ * readEngineEnvironment asks for, the contract infra/constructs/engineEnvironment.ts fills) when
+ * it builds the engine, and each `requireEnv('NAME')` of the handler itself. Values are shaped
+ * like the deployed ones.
  */
 async function handlerSubjects(): Promise<Subject[]> {
   const engineKeys: string[] = [];

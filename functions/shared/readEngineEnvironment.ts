@@ -1,8 +1,10 @@
 import { optionalEnv, requireEnv } from '../../lib/config/readEnv.js';
+import { ENGINE_ENVIRONMENT_VARIABLES as names } from './engineEnvironmentVariables.js';
 
 /**
- * The environment every engine Lambda is deployed with (infra/stacks/ServiceStack.ts sets it).
- * Read once per cold start; a missing variable fails the init phase, not a request.
+ * The environment every engine Lambda is deployed with (infra/constructs/engineEnvironment.ts
+ * sets it, under the names in engineEnvironmentVariables.ts). Read once per cold start; a missing
+ * variable fails the init phase, not a request.
  */
 export interface EngineEnvironment {
   readonly tables: { directory: string; ledger: string; access: string; operations: string };
@@ -19,19 +21,19 @@ export interface EngineEnvironment {
 export function readEngineEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): EngineEnvironment {
   return {
     tables: {
-      directory: requireEnv('DIRECTORY_TABLE', env),
-      ledger: requireEnv('LEDGER_TABLE', env),
-      access: requireEnv('ACCESS_TABLE', env),
-      operations: requireEnv('OPERATIONS_TABLE', env),
+      directory: requireEnv(names.directoryTable, env),
+      ledger: requireEnv(names.ledgerTable, env),
+      access: requireEnv(names.accessTable, env),
+      operations: requireEnv(names.operationsTable, env),
     },
-    configParameter: requireEnv('CONFIG_PARAMETER', env),
-    stepQueueUrl: requireEnv('STEP_QUEUE_URL', env),
-    lockoutQueueUrl: requireEnv('LOCKOUT_QUEUE_URL', env),
+    configParameter: requireEnv(names.configParameter, env),
+    stepQueueUrl: requireEnv(names.stepQueueUrl, env),
+    lockoutQueueUrl: requireEnv(names.lockoutQueueUrl, env),
     scheduler: {
-      groupName: requireEnv('SCHEDULER_GROUP', env),
-      targetArn: requireEnv('SCHEDULER_TARGET_ARN', env),
-      roleArn: requireEnv('SCHEDULER_ROLE_ARN', env),
+      groupName: requireEnv(names.schedulerGroup, env),
+      targetArn: requireEnv(names.schedulerTargetArn, env),
+      roleArn: requireEnv(names.schedulerRoleArn, env),
     },
-    secretPrefix: optionalEnv('SECRET_PREFIX', env) ?? 'perimeter/',
+    secretPrefix: optionalEnv(names.secretPrefix, env) ?? 'perimeter/',
   };
 }
