@@ -1,8 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { ARCHIVE_PREFIX } from '../../lib/adapters/s3/S3LedgerArchive.js';
 import { acknowledgeFunctionFindings } from '../nag/acknowledgeFunctionFindings.js';
@@ -10,6 +9,7 @@ import { iam5ResourceFinding } from '../nag/iam5ResourceFinding.js';
 import { NAG_REASONS } from '../nag/nagReasons.js';
 import type { StatefulStack } from '../stacks/StatefulStack.js';
 import { PerimeterFunction } from './PerimeterFunction.js';
+import { type RecurringSchedule, RecurringSchedules } from './RecurringSchedules.js';
 
 /** Retention seals the whole ledger, then archives and deletes chain by chain: all the time Lambda allows. */
 const RETENTION_TIMEOUT = Duration.minutes(15);
@@ -20,6 +20,8 @@ export interface LedgerRetentionProps {
   readonly engineEnvironment: Record<string, string>;
   /** Where the daily schedule lives (as the recurring schedules do). */
   readonly defaultScheduleGroup: scheduler.IScheduleGroup;
+  /** Its entry in the application's table of recurring schedules. */
+  readonly schedule: RecurringSchedule;
 }
 
 /**
@@ -77,17 +79,7 @@ export class LedgerRetention {
         },
       }),
     });
-    new scheduler.Schedule(scope, 'RetentionSchedule', {
-      description: 'Perimeter: archive ledger events older than the retention policy to S3, then remove them from the ledger',
-      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
-      timeWindow: scheduler.TimeWindow.flexible(Duration.hours(1)),
-      target: new schedulerTargets.LambdaInvoke(fn, {
-        role,
-        input: scheduler.ScheduleTargetInput.fromObject({ task: 'retain' }),
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(6),
-      }),
-    });
+    new RecurringSchedules(scope, { target: fn, role, schedules: [props.schedule], idOf: () => 'RetentionSchedule' });
     Validations.of(role).acknowledge({ id: iam5ResourceFinding(scope, `${fn.functionArn}:*`), reason: NAG_REASONS.functionVersions });
   }
 }

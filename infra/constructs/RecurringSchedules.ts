@@ -4,10 +4,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import type { ScheduledInvocation } from '../../functions/scheduled-job/createScheduledJobHandler.js';
+import type { ScheduledTaskName } from '../../lib/application/scheduled/recurringSchedules.js';
 
-/** A task the scheduled-job function runs by name (its input is `{ task }`). */
-export type ScheduledTask = Extract<ScheduledInvocation, { readonly task: unknown }>['task'];
+/** A task a scheduled function runs by name (its input is `{ task }`). */
+export type ScheduledTask = ScheduledTaskName;
 
 /** One recurring schedule, as data: what it starts, how often, and how Scheduler may deliver it. */
 export interface RecurringSchedule {
@@ -32,6 +32,8 @@ export interface RecurringSchedulesProps {
   readonly role: iam.IRole;
   /** In this order (the order they appear in the template). */
   readonly schedules: readonly RecurringSchedule[];
+  /** The construct id of a schedule; by default the task's name ("recover" is RecoverSchedule). */
+  readonly idOf?: (schedule: RecurringSchedule) => string;
 }
 
 /**
@@ -50,7 +52,7 @@ export class RecurringSchedules {
   public constructor(scope: Construct, props: RecurringSchedulesProps) {
     this.schedules = props.schedules.map(
       (schedule) =>
-        new scheduler.Schedule(scope, `${schedule.task.charAt(0).toUpperCase()}${schedule.task.slice(1)}Schedule`, {
+        new scheduler.Schedule(scope, props.idOf?.(schedule) ?? `${schedule.task.charAt(0).toUpperCase()}${schedule.task.slice(1)}Schedule`, {
           description: schedule.description,
           schedule: scheduler.ScheduleExpression.rate(Duration.minutes(schedule.rateMinutes)),
           enabled: schedule.enabled,

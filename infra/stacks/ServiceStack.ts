@@ -17,7 +17,7 @@ import { PerimeterAlarms } from '../constructs/PerimeterAlarms.js';
 import { PerimeterApi } from '../constructs/PerimeterApi.js';
 import { assertSecretsReadable } from '../constructs/perimeterSecrets.js';
 import { RecurringSchedules } from '../constructs/RecurringSchedules.js';
-import { recurringSchedulesFromConfig } from '../constructs/recurringSchedulesFromConfig.js';
+import { awsRecurringSchedules } from '../constructs/awsRecurringSchedules.js';
 import { ScheduledJobFunction } from '../constructs/ScheduledJobFunction.js';
 import { SecretRotation } from '../constructs/SecretRotation.js';
 import { StepQueue } from '../constructs/StepQueue.js';
@@ -104,9 +104,12 @@ export class ServiceStack extends Stack {
     const auditor = new AuditorFunctions(this, { engine, stateful });
     const scheduledJob = new ScheduledJobFunction({ engine, scheduling }).function;
     const workers = new FanoutWorkers({ engine, stepQueue, lockoutQueue, maxConcurrency: fanoutConcurrency });
-    new RecurringSchedules(this, { target: scheduledJob, role: scheduling.role, schedules: recurringSchedulesFromConfig(config) });
-    const retention = config.retention !== undefined
-      ? new LedgerRetention(this, { stateful, engineEnvironment: engine.environment, defaultScheduleGroup: scheduling.defaultScheduleGroup }).function
+    const schedules = awsRecurringSchedules(config);
+    new RecurringSchedules(this, { target: scheduledJob, role: scheduling.role, schedules: schedules['scheduled-job'] });
+    // The retention function exists only where its schedule is on: it alone may delete ledger events.
+    const retentionSchedule = schedules.retention.find((schedule) => schedule.enabled);
+    const retention = retentionSchedule
+      ? new LedgerRetention(this, { stateful, engineEnvironment: engine.environment, defaultScheduleGroup: scheduling.defaultScheduleGroup, schedule: retentionSchedule }).function
       : undefined;
     const rotation = new SecretRotation(this, { engine, stateful });
     this.scimFunction = ingress.scim;
