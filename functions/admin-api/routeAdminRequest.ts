@@ -31,6 +31,7 @@ export const ADMIN_ROUTES = [
   'POST /reconcile',
   'GET /dead-letters',
   'POST /dead-letters/:id/replay',
+  'GET /jobs/:id',
 ] as const;
 export type AdminRoute = (typeof ADMIN_ROUTES)[number];
 
@@ -56,7 +57,12 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
   'POST /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(202, await ops.lockOutPerson(id, request)),
   'DELETE /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(200, await ops.unlockPerson(id, request)),
   'POST /checkpoint': async (ops) => jsonResponse(201, await ops.sealLedger()),
-  'POST /reconcile': async (ops, { event }) => jsonResponse(200, await ops.reconcile(event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false })),
+  'POST /reconcile': async (ops, { event, request }) => {
+    const outcome = await ops.reconcile(event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false }, request);
+    const location = { location: `${jobsPath(event)}/${outcome.job.id}` };
+    return outcome.finished ? jsonResponse(200, { reports: outcome.reports }, location) : jsonResponse(202, { job: outcome.job }, location);
+  },
+  'GET /jobs/:id': async (ops, { id }) => jsonResponse(200, await ops.getJob(id)),
   'GET /dead-letters': async (ops, { event }) => {
     const query = new URLSearchParams(event.rawQueryString ?? '');
     return jsonResponse(200, await ops.listDeadLetters(deadLetterLimit.parse(query.get('limit') ?? undefined), query.get('cursor') ?? undefined));
@@ -65,6 +71,8 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
 };
 
 const ADMIN_ROOT = '/admin';
+/** Where this deployment serves jobs (behind a stage prefix in AWS). */
+const jobsPath = (event: APIGatewayProxyEventV2): string => `${event.rawPath.slice(0, event.rawPath.indexOf(ADMIN_ROOT) + ADMIN_ROOT.length)}/jobs`;
 
 /** The operator API. Every action that changes something is recorded in the ledger with the admin token's label as the actor. */
 export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: ApiContext, operations: AdminOperations): Promise<Result> {

@@ -10,7 +10,7 @@ export interface PerimeterFunctionProps {
   readonly entry: string;
   readonly description: string;
   readonly environment: Record<string, string>;
-  /** Defaults to 29 s, inside API Gateway's 30 s limit; workers and jobs not behind the API set their own. */
+  /** Defaults to 25 s, with margin inside API Gateway's 29 s; workers and jobs not behind the API set their own. */
   readonly timeout?: Duration;
   readonly memorySize?: number;
   /**
@@ -52,7 +52,9 @@ export class PerimeterFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       // API Gateway gives up after 30 s; finish (or fail) before it does.
-      timeout: props.timeout ?? Duration.seconds(29),
+      // API Gateway gives up at 29 s: an API function must answer (or fail) well before, and long
+      // work goes to a job (lib/application/jobs) within its 20 s budget.
+      timeout: props.timeout ?? Duration.seconds(25),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: { NODE_OPTIONS: lambdaNodeOptions, ...props.environment },

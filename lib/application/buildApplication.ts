@@ -3,6 +3,7 @@ import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
 import { DynamoCheckpointStore } from '../adapters/dynamodb/DynamoCheckpointStore.js';
 import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoDirectoryStore } from '../adapters/dynamodb/DynamoDirectoryStore.js';
+import { DynamoJobStore } from '../adapters/dynamodb/DynamoJobStore.js';
 import { DynamoLedgerStore } from '../adapters/dynamodb/DynamoLedgerStore.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorContext } from '../connector-sdk/ConnectorContext.js';
@@ -30,6 +31,10 @@ import { ScimGroups } from '../scim/ScimGroups.js';
 import { ScimUsers } from '../scim/ScimUsers.js';
 import { hrWebhookSources } from '../webhooks/hrWebhookSources.js';
 import type { AdminOperations } from './admin/AdminOperations.js';
+import { getJob } from './admin/getJob.js';
+import { JOB_BUDGETS } from './jobs/jobBudgets.js';
+import { JobRunner } from './jobs/JobRunner.js';
+import { reconcileJob } from './jobs/reconcileJob.js';
 import { listConnectors } from './admin/listConnectors.js';
 import { lockOutPerson } from './admin/lockOutPerson.js';
 import { previewPlans } from './admin/previewPlans.js';
@@ -133,6 +138,8 @@ export function buildApplication(options: ApplicationOptions): Application {
   });
   const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
   const applier = new HrEventApplier({ users, directory, scheduler, ledger });
+  const reconciliation = reconcileJob({ connectors, reconciler });
+  const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation]);
 
   const admin: AdminOperations = {
     previewPlans: (request) => previewPlans({ planner, directory }, request),
@@ -142,7 +149,8 @@ export function buildApplication(options: ApplicationOptions): Application {
     lockOutPerson: (personId, request) => lockOutPerson({ directory, planner, ledger }, personId, request),
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
-    reconcile: (input) => reconcileApps({ connectors, reconciler }, input),
+    reconcile: (input, request) => reconcileApps({ connectors, runner: jobs, job: reconciliation }, input, request),
+    getJob: (jobId) => getJob(jobs, jobId),
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
     replayDeadLetter: (stepId, request) => replayDeadLetter({ steps, queue, ledger }, stepId, request),
   };
@@ -151,7 +159,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     directory,
     relay,
     planner,
-    reconciler,
+    reconcile: (input: { readonly fix: boolean }) => jobs.start(reconciliation, input, 'schedule', JOB_BUDGETS.scheduled),
     audit: ledgerStore,
     checkpoints,
     retention: { pruner: ledgerStore, ledger, ...(options.archive ? { archive: options.archive } : {}) },
@@ -176,7 +184,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     executor,
     scheduled: {
       runTask: (task) => runScheduledTask(taskDeps, task),
-      runJob: (job) => runScheduledJob({ queue, hr: applier }, job),
+      runJob: (job) => runScheduledJob({ queue, hr: applier, jobs }, job),
     },
     rotation,
     connectors,

@@ -5,7 +5,9 @@ export type ScheduledWork =
   /** A step that must wait (deletion after a grace period): queued when due. */
   | { readonly kind: 'step'; readonly step: PlanStep }
   /** An HR change with a future effective date (a termination on the last day). */
-  | { readonly kind: 'hr-event'; readonly event: HrEvent };
+  | { readonly kind: 'hr-event'; readonly event: HrEvent }
+  /** The next slice of a background job whose time budget ran out. */
+  | { readonly kind: 'job'; readonly jobId: string };
 
 export interface ScheduledJob {
   /** Deterministic, so a job can be replaced or cancelled by name (e.g. a rehire cancels a leaver). */

@@ -37,7 +37,7 @@ describe('functions and their IAM grants', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      Timeout: 29,
+      Timeout: 25,
     });
     const scimRoutes = apiRoutes(service).filter((route) => route.path.startsWith('/scim/v2'));
     expect(scimRoutes.map((route) => `${route.method} ${route.path}`).sort()).toEqual(['ANY /scim/v2', 'ANY /scim/v2/{proxy+}']);
@@ -126,7 +126,7 @@ describe('functions and their IAM grants', () => {
     expect(JSON.stringify(variables.AUDITOR_TOKENS_SECRET_ID)).toContain('AuditorTokens');
     expect(JSON.stringify(variables.ADMIN_TOKENS_SECRET_ID)).toContain('AdminTokens');
     expect('SCIM_TOKENS_SECRET_ID' in variables).toBe(false);
-    expect(functionOf(service, 'AuditApi').Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 29 });
+    expect(functionOf(service, 'AuditApi').Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 25 });
   });
 
   it('lets the audit API read the tables and the ledger, and change nothing', () => {

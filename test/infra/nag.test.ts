@@ -1,4 +1,5 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import type { App} from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';

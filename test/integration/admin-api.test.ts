@@ -209,4 +209,20 @@ describe('admin API', () => {
     expect(chat.accounts.get(mine)?.account.entitlements).toEqual([]);
     expect(chain.filter((e) => e.type === 'reconciliation.report')).toHaveLength(2);
   });
+  it('runs reconciliation as a job: the answer points at the job, which holds the summary; unknown jobs are 404', async () => {
+    // Act
+    const reply = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'chat' } });
+    const location = reply.headers.get('location') ?? '';
+    const job = await perimeter.admin(location.slice(location.indexOf('/admin') + '/admin'.length));
+    const missing = await perimeter.admin('/jobs/no-such-job');
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(location).toMatch(/\/admin\/jobs\/[0-9a-f-]{36}$/);
+    expect(job.status).toBe(200);
+    expect(job.body).toMatchObject({ kind: 'reconcile', scope: 'chat', status: 'succeeded', slices: 1, requestedBy: expect.any(String) });
+    expect(job.body.result.reports[0]).toMatchObject({ app: 'chat', runId: reply.body.reports[0].runId, ledgerEventId: `reconcile:${reply.body.reports[0].runId}` });
+    expect((await perimeter.stores.ledger.chain('job#reconcile')).some((e) => e.type === 'job.succeeded' && e.detail?.jobId === job.body.id)).toBe(true);
+    expect(missing.status).toBe(404);
+  });
 });

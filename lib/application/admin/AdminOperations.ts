@@ -1,3 +1,4 @@
+import type { Job } from '../../domain/Job.js';
 import type { DeadLetter } from '../../domain/StepRecord.js';
 import type { AdminRequest } from '../AdminRequest.js';
 import type { listConnectors } from './listConnectors.js';
@@ -22,7 +23,8 @@ export interface AdminOperations {
   lockOutPerson(personId: string, request: AdminRequest): ReturnType<typeof lockOutPerson>;
   unlockPerson(personId: string, request: AdminRequest): ReturnType<typeof unlockPerson>;
   sealLedger(): ReturnType<typeof sealLedgerNow>;
-  reconcile(input: { readonly app?: string; readonly fix: boolean }): ReturnType<typeof reconcileApps>;
+  reconcile(input: { readonly app?: string; readonly fix: boolean }, request: AdminRequest): ReturnType<typeof reconcileApps>;
+  getJob(jobId: string): Promise<Job>;
   listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }>;
   replayDeadLetter(stepId: string, request: AdminRequest): ReturnType<typeof replayDeadLetter>;
 }

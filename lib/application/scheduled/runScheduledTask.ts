@@ -9,7 +9,7 @@ import type { AuditStore } from '../../ports/AuditStore.js';
 import type { CheckpointStore } from '../../ports/CheckpointStore.js';
 import type { DirectoryStore } from '../../ports/DirectoryStore.js';
 import type { LedgerArchive } from '../../ports/LedgerArchive.js';
-import type { Reconciler } from '../../reconcile/Reconciler.js';
+import type { Job } from '../../domain/Job.js';
 import type { RotateSecret } from '../admin/rotateConnectorCredential.js';
 import type { ScheduledTaskName } from './recurringSchedules.js';
 
@@ -18,7 +18,8 @@ export interface ScheduledTaskDependencies {
   readonly directory: Pick<DirectoryStore, 'hasMatchIndex' | 'backfillMatchIndex'>;
   readonly relay: Pick<OutboxRelay, 'recover'>;
   readonly planner: Pick<Planner, 'recover'>;
-  readonly reconciler: Pick<Reconciler, 'reconcileAll'>;
+  /** Starts the reconcile job (it continues across invocations when one is not enough). */
+  readonly reconcile: (input: { readonly fix: boolean }) => Promise<{ readonly job: Job; readonly started: boolean }>;
   readonly audit: AuditStore;
   readonly checkpoints: CheckpointStore;
   /** Retention's own capabilities; absent where this process may not delete ledger events. */
@@ -67,12 +68,9 @@ async function recover(deps: ScheduledTaskDependencies): Promise<string> {
 }
 
 async function reconcile(deps: ScheduledTaskDependencies): Promise<string> {
-  const reports = await deps.reconciler.reconcileAll(deps.config.reconciliation.fix);
-  deps.logger.info('Reconciliation finished', {
-    apps: reports.length,
-    orphans: reports.reduce((sum, r) => sum + r.orphans.length, 0),
-    drift: reports.reduce((sum, r) => sum + r.drift.length, 0),
-  });
+  const { job, started } = await deps.reconcile({ fix: deps.config.reconciliation.fix });
+  // Reports go to the ledger per app; the job says how far it got.
+  deps.logger.info(started ? 'Reconciliation run' : 'Reconciliation already running', { jobId: job.id, status: job.status, slices: job.slices });
   return 'reconcile';
 }
 

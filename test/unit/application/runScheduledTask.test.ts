@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runScheduledTask, type ScheduledTaskDependencies } from '../../../lib/application/scheduled/runScheduledTask.js';
 import type { ScheduledTaskName } from '../../../lib/application/scheduled/recurringSchedules.js';
 import { parsePerimeterConfig } from '../../../lib/config/loadPerimeterConfig.js';
+import type { Job } from '../../../lib/domain/Job.js';
 import { silentLogger } from '../../../lib/observability/createJsonLogger.js';
 
 /** Stubs that record which capability a task used. */
@@ -12,7 +13,7 @@ function dependencies(calls: string[], extra: Partial<ScheduledTaskDependencies>
     directory: { hasMatchIndex: record('hasMatchIndex', true), backfillMatchIndex: record('backfill', 0) },
     relay: { recover: record('relay.recover', 0) },
     planner: { recover: record('planner.recover', 0) },
-    reconciler: { reconcileAll: record('reconcileAll', []) },
+    reconcile: async () => (calls.push('reconcile job'), { job: { id: 'j1', status: 'succeeded', slices: 1 } as Job, started: true }),
     audit: {} as ScheduledTaskDependencies['audit'],
     checkpoints: {} as ScheduledTaskDependencies['checkpoints'],
     rotation: { isDue: record('isDue', false) },
@@ -32,7 +33,7 @@ describe('scheduled tasks', () => {
   it('reconciles every app', async () => {
     const calls: string[] = [];
     expect(await runScheduledTask(dependencies(calls), 'reconcile')).toBe('reconcile');
-    expect(calls).toEqual(['reconcileAll']);
+    expect(calls).toEqual(['reconcile job']);
   });
 
   it('does nothing for retention where none is configured', async () => {
