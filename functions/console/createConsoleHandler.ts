@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { fileURLToPath } from 'node:url';
+import { SECURITY_HEADERS } from './consoleSecurityHeaders.js';
+import { loadConsoleAssets } from './loadConsoleAssets.js';
+
+export { CONSOLE_CSP } from './consoleSecurityHeaders.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -17,49 +18,6 @@ export interface ConsoleHandlerOptions {
 }
 
 const CONSOLE_ROOT = '/console';
-
-/**
- * No inline script or style, no eval, nothing from another origin; data only from this origin's
- * /audit API; no framing; and Trusted Types, so an innerHTML assignment throws instead of parsing.
- */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "font-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
-].join('; ');
-
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-};
-
-interface Asset {
-  readonly body: string;
-  readonly contentType: string;
-  readonly etag: string;
-  /** The content hash the shell asks for (`?v=`): a request carrying it may be cached for good. */
-  readonly version: string;
-}
-
-/** What is served besides the shell: every script (an ES module of the app) and style sheet. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
 
 /**
  * The auditor's web console: a static, dependency-free shell (index.html, the app.js entry and its
@@ -83,23 +41,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  */
 export function createConsoleHandler(options: ConsoleHandlerOptions = {}): ConsoleHandler {
   const dir = options.staticDir ?? fileURLToPath(new URL('./static/', import.meta.url));
-  const files = servedFiles(dir);
-  const assets = new Map<string, Asset>(files.map((file) => [`/${file}`, asset(readFileSync(join(dir, file), 'utf8'), CONTENT_TYPES[extname(file)] ?? '')]));
-  const script = required(assets, '/app.js', dir);
-  const style = required(assets, '/app.css', dir);
-  const preloads = files
-    .filter((file) => file !== 'app.js' && extname(file) === '.js')
-    .map((file) => `  <link rel="modulepreload" href="console/${file}">\n  `)
-    .join('');
-  const shellSource = readFileSync(join(dir, 'index.html'), 'utf8');
-  const shell = asset(
-    shellSource
-      .replace('console/app.js"', `console/app.js?v=${script.version}"`)
-      .replace('console/app.css"', `console/app.css?v=${style.version}"`)
-      .replace('</head>', `${preloads}</head>`),
-    'text/html; charset=utf-8',
-  );
-  assets.set('', shell);
+  const { assets, shell } = loadConsoleAssets(dir);
 
   return async (event) => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -124,33 +66,6 @@ export function createConsoleHandler(options: ConsoleHandlerOptions = {}): Conso
     }
     return respond(200, found.contentType, method === 'HEAD' ? undefined : found.body, headers);
   };
-}
-
-/**
- * The scripts and style sheets under `dir`, as slash-separated paths relative to it, sorted. Only
- * regular files with plain names count: no dotfiles, and symbolic links are not followed, so
- * nothing outside the folder can be served.
- */
-function servedFiles(dir: string, prefix = ''): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
-    if (!/^[\w-][\w.-]*$/.test(entry.name)) continue;
-    const path = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) found.push(...servedFiles(dir, `${path}/`));
-    else if (entry.isFile() && CONTENT_TYPES[extname(entry.name)] !== undefined) found.push(path);
-  }
-  return found.sort();
-}
-
-function required(assets: ReadonlyMap<string, Asset>, path: string, dir: string): Asset {
-  const found = assets.get(path);
-  if (!found) throw new Error(`The console's static folder ${dir} has no ${path.slice(1)}`);
-  return found;
-}
-
-function asset(body: string, contentType: string): Asset {
-  const version = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return { body, contentType, etag: `"${version}"`, version };
 }
 
 function respond(statusCode: number, contentType: string, body: string | undefined, headers: Record<string, string>): Result {
