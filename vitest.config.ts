@@ -8,6 +8,10 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/e2e/**', 'test/chaos/**'],
     // Integration tests start an embedded DynamoDB per file; two cores is the norm on CI.
     pool: 'forks',
+    // Fuzzing is seeded from the commit under test (FUZZ_SEED replays): a green CI run of a commit
+    // is the run its author saw.
+    globalSetup: ['test/support/fuzzSeedGlobalSetup.ts'],
+    setupFiles: ['test/support/seedFuzzing.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -21,7 +21,7 @@ describe('ledger retention', () => {
   afterAll(async () => {
     await perimeter.stop();
   });
-  const verify = async (): Promise<any> => (await fetch(`${perimeter.url}/audit/verify`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json();
+  const verify = (): Promise<any> => verifyLedgerOf(perimeter);
 
   it('archives old events behind a sealed checkpoint, keeps verification intact, and still catches tampering', async () => {
     // Prepare: history now, then more history "400 days later" is simulated by the retention clock
@@ -31,13 +31,7 @@ describe('ledger retention', () => {
     }
     const chain = `person#${id}`;
     const before = await collect(perimeter.stores.ledger.chainEvents(chain));
-    const deps = {
-      audit: perimeter.stores.ledger,
-      checkpoints: perimeter.stores.checkpoints,
-      archive: new LocalLedgerArchive(perimeter.dataDir),
-      pruner: perimeter.stores.ledger,
-      ledger: perimeter.app.ledger,
-    };
+    const deps = retentionDeps(perimeter);
 
     // Act: a year later, keep 365 days
     const run = await applyRetention(deps, 365, new Date(Date.now() + 400 * DAY_MS));
@@ -71,19 +65,13 @@ describe('ledger retention, run after run', () => {
   afterAll(async () => {
     await perimeter.stop();
   });
-  const verify = async (): Promise<any> => (await fetch(`${perimeter.url}/audit/verify`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json();
+  const verify = (): Promise<any> => verifyLedgerOf(perimeter);
 
   it('seals again and retains again after a retention run removed chains\' first events', async () => {
     // Prepare: a chain whose first events retention removed
     const id = (await perimeter.scim('/Users', { method: 'POST', body: { userName: 'again@example.com', title: 'A' } })).body.id as string;
     await perimeter.scim(`/Users/${id}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'B' }] } });
-    const deps = {
-      audit: perimeter.stores.ledger,
-      checkpoints: perimeter.stores.checkpoints,
-      archive: new LocalLedgerArchive(perimeter.dataDir),
-      pruner: perimeter.stores.ledger,
-      ledger: perimeter.app.ledger,
-    };
+    const deps = retentionDeps(perimeter);
     await applyRetention(deps, 365, new Date(Date.now() + 400 * DAY_MS));
 
     // Act
@@ -99,6 +87,21 @@ describe('ledger retention, run after run', () => {
     expect(await verify()).toMatchObject({ intact: true });
   });
 });
+
+/** What retention works with, as local mode wires it. */
+function retentionDeps(perimeter: TestPerimeter): Parameters<typeof applyRetention>[0] {
+  return {
+    audit: perimeter.stores.ledger,
+    checkpoints: perimeter.stores.checkpoints,
+    archive: new LocalLedgerArchive(perimeter.dataDir),
+    pruner: perimeter.stores.ledger,
+    ledger: perimeter.app.ledger,
+  };
+}
+
+async function verifyLedgerOf(perimeter: TestPerimeter): Promise<any> {
+  return (await fetch(`${perimeter.url}/audit/verify`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json();
+}
 
 async function collect(events: AsyncIterable<LedgerEvent>): Promise<LedgerEvent[]> {
   const out: LedgerEvent[] = [];

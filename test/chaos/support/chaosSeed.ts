@@ -1,19 +1,12 @@
-import { randomInt } from 'node:crypto';
+import { commitSeed } from '../../support/commitSeed.js';
 
 /**
- * The seed of one chaos test: CHAOS_SEED when set (to replay a failure), else a fresh one. Each
+ * The seed of one chaos test: CHAOS_SEED when set (to replay a failure), else the commit's. Each
  * test derives its own from it (`salt`), so replaying one file does not depend on the other having
  * run first. Printed either way, because a chaos failure without its seed cannot be reproduced.
  */
 export function chaosSeed(salt: string): number {
-  const given = process.env.CHAOS_SEED;
-  let seed: number;
-  if (given !== undefined && given !== '') {
-    if (!/^\d+$/.test(given) || Number(given) > 0xffff_ffff) throw new Error(`CHAOS_SEED must be an integer from 0 to 4294967295, not "${given}"`);
-    seed = Number(given);
-  } else {
-    seed = randomInt(0, 0xffff_ffff);
-  }
+  const seed = commitSeed(process.env.CHAOS_SEED, 'CHAOS_SEED');
   process.stdout.write(`[chaos] ${salt}: seed ${seed} (replay with CHAOS_SEED=${seed} npm run test:chaos)\n`);
   return (seed ^ hash(salt)) >>> 0;
 }
