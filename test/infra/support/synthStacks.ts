@@ -41,8 +41,10 @@ export function synth(options: SynthOptions = {}): SynthesisedStacks {
 
 /** A synthesis of its own, for a test that changes the tree (the cached ones are shared). */
 export function synthFresh(options: SynthOptions = {}): SynthesisedStacks {
-  // Skip esbuild bundling: these tests are about the templates, not the bundle.
-  const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  // Skip esbuild bundling: these tests are about the templates, not the bundle. Skip CDK's built-in
+  // CloudFormation validation too (its first run costs ~10 s per file): app.test.ts synthesises the
+  // real app, where it runs, and checks its report is clean.
+  const app = new App({ builtinCloudFormationValidation: false, context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
   const stateful = new StatefulStack(app, 'TestStateful', {
     env,
     ...(options.engineConfig !== undefined ? { engineConfig: options.engineConfig } : {}),
