@@ -16,6 +16,7 @@ import { ScimUsers } from '../../lib/scim/ScimUsers.js';
 import { lambdaContext } from '../../local/toApiGatewayEvent.js';
 import { InMemoryLedgerStore } from '../fakes/InMemoryLedgerStore.js';
 import { type ScimReply, startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { untilClockPasses } from '../support/untilClockPasses.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -227,10 +228,9 @@ describe('SCIM 2.0 protocol (RFC 7643 / RFC 7644) over HTTP', () => {
       expect(reply.body.totalResults).toBe(reply.body.Resources.length);
       return reply.body.Resources.map((user: Json) => user.userName.split('@')[0].toLowerCase()).sort();
     };
-    const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
     beforeAll(async () => {
-      // Created a few milliseconds apart, so each has its own meta.lastModified: ada < bob < cy < dee.
+      // Each created once the clock has passed the one before, so each has its own meta.lastModified: ada < bob < cy < dee.
       seeded.ada = await createUser({
         schemas: [USER, ENTERPRISE],
         userName: 'Ada.Lovelace@flt.example',
@@ -244,7 +244,7 @@ describe('SCIM 2.0 protocol (RFC 7643 / RFC 7644) over HTTP', () => {
         ],
         [ENTERPRISE]: { department: 'Engineering', employeeNumber: '100' },
       });
-      await pause(5);
+      await untilClockPasses(seeded.ada.meta.lastModified);
       seeded.bob = await createUser({
         schemas: [USER, ENTERPRISE],
         userName: 'bob@flt.example',
@@ -255,9 +255,9 @@ describe('SCIM 2.0 protocol (RFC 7643 / RFC 7644) over HTTP', () => {
         emails: [{ type: 'work', value: 'shared@home.example' }],
         [ENTERPRISE]: { department: 'Sales' },
       });
-      await pause(5);
+      await untilClockPasses(seeded.bob.meta.lastModified);
       seeded.cy = await createUser({ userName: 'cy@flt.example', name: { givenName: 'Cy' }, emails: [{ type: 'home', value: 'cy@home.example' }] });
-      await pause(5);
+      await untilClockPasses(seeded.cy.meta.lastModified);
       seeded.dee = await createUser({ userName: 'Dee@FLT.example', title: 'engineer' });
     });
 
