@@ -124,6 +124,7 @@ describe('chaos: 500 leavers through repeated kill -9', () => {
     };
     const quiet = async (ms: number): Promise<boolean> => {
       const seen = fakes.reduce((sum, fake) => sum + fake.requests.length, 0);
+      // Kill timing: idle is judged from outside by silence; a kill that comes early is still a kill.
       await new Promise((resolve) => setTimeout(resolve, ms));
       return fakes.reduce((sum, fake) => sum + fake.requests.length, 0) === seen;
     };

@@ -126,7 +126,12 @@ describe('chaos: credential rotation through repeated kill -9', () => {
       const refreshToken = oauth.issueRefreshToken(CLIENT);
       const response = await fetch(oauth.tokenUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${CLIENT}:${CLIENT_SECRET}`).toString('base64')}` },
+        // Not kept alive: the provider's quiet connections are how the test knows a dead process's request was answered.
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${CLIENT}:${CLIENT_SECRET}`).toString('base64')}`,
+          connection: 'close',
+        },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
       });
       const issued = (await response.json()) as { access_token: string; refresh_token?: string; expires_in: number };
@@ -200,8 +205,9 @@ describe('chaos: credential rotation through repeated kill -9', () => {
     for (const target of [...targets, undefined]) {
       const after = `after ${previous ? describeTarget(previous) : 'the start'}`;
       // A token request the dead process sent is still answered (and its refresh token spent)
-      // once the provider's latency is over: look only when it is.
-      await new Promise((resolve) => setTimeout(resolve, TOKEN_LATENCY_MS + 50));
+      // once the provider's latency is over: look only when the provider has answered everything it
+      // received and the dead process's connections are closed.
+      await oauth.quiesced();
       let state = await inspect(after);
       const spent = state.unfinished ? !oauth.isRefreshTokenActive(state.unfinished.credential.refreshToken) : !oauth.isRefreshTokenActive(state.current.credential.refreshToken);
       if (spent) {
@@ -230,6 +236,7 @@ describe('chaos: credential rotation through repeated kill -9', () => {
       expect(await connectorWorks(), `${after}: connector after the restart`).toBe(true);
       const run = rotate().catch(() => undefined);
       if (target?.at === 'timer') {
+        // Kill timing: a random moment of the rotation, the point of this target.
         await new Promise((resolve) => setTimeout(resolve, random.int(0, rotationMs)));
         await chaos.kill9('outside, by timer');
       } else {

@@ -393,8 +393,8 @@ describe('LocalSecretStore', () => {
       child.once('exit', (code) => fail(new Error(`writer exited early with ${code}`)));
     });
 
-    // Act
-    await new Promise((wait) => setTimeout(wait, 50));
+    // Act: the writer said ready after its 20th write and writes on without a pause, so the kill
+    // lands while it is rewriting the secret.
     child.kill('SIGKILL');
     await once(child, 'exit');
 

@@ -13,6 +13,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/startEmbed
 import type { MemoryApp} from '../fakes/MemoryConnector.js';
 import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { untilClockPasses } from '../support/untilClockPasses.js';
 import { type Chromium, launchChromium, screenshot } from './support/launchChromium.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -105,7 +106,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
     await patch(mover.id, { op: 'replace', path: `${ENTERPRISE}:department`, value: 'Sales' });
     await settle();
     // The termination lands in a later second than the grants, so "as of" can name a time between.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await untilClockPasses(Date.now(), 1_000);
     await patch(leaver.id, { op: 'Replace', path: 'active', value: 'False' });
     await settle();
     const leaverEvent = (await perimeter.stores.ledger.forPerson(leaver.id)).find((e) => e.type === 'lifecycle.leaver');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { waitUntil } from '../support/waitUntil.js';
 
 export interface FakeRequest {
   readonly method: string;
@@ -48,6 +49,8 @@ export class FakeServer {
   private rateLimit: { limit: number; windowMs: number; retryAfterSeconds: number; hits: number[] } | undefined;
   private server: Server | undefined;
   private baseUrl = '';
+  private readonly connections = new Set<Socket>();
+  private answering = 0;
 
   public get url(): string {
     return this.baseUrl;
@@ -77,12 +80,21 @@ export class FakeServer {
 
   public async start(): Promise<this> {
     this.server = createServer((request, response) => {
-      this.serve(request, response).catch((error: unknown) => {
-        if (!response.headersSent) {
-          response.writeHead(500, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: String(error) }));
-        }
-      });
+      this.answering++;
+      this.serve(request, response)
+        .catch((error: unknown) => {
+          if (!response.headersSent) {
+            response.writeHead(500, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ error: String(error) }));
+          }
+        })
+        .finally(() => {
+          this.answering--;
+        });
+    });
+    this.server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -94,6 +106,18 @@ export class FakeServer {
       this.server?.close(() => resolve());
       this.server?.closeAllConnections();
     });
+  }
+
+  /**
+   * Resolves once every connection is closed and every request received has been handled: after a
+   * client process was killed, whatever it had sent has met the API (and changed its state) by then.
+   * A client that is still alive and keeps a connection open holds this up, up to its keep-alive.
+   */
+  public async quiesced(timeoutMs = 15_000): Promise<void> {
+    // One turn of the event loop first, so a connection the kernel completed for the dead client is
+    // accepted before the count is read.
+    await new Promise((resolve) => setImmediate(resolve));
+    await waitUntil(() => this.answering === 0 && this.connections.size === 0, timeoutMs, 'a quiet fake API', () => `${this.connections.size} connections open, ${this.answering} requests being handled`);
   }
 
   /** Override to answer 401 the vendor's way. */
@@ -115,6 +139,7 @@ export class FakeServer {
     const method = (request.method ?? 'GET').toUpperCase();
     const recorded: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers: request.headers, rawBody, body, params: {} };
     this.requests.push(recorded);
+    // The vendor's latency, modelled: this is the API taking its time, not a test waiting.
     if (this.latencyMs > 0) await sleep(this.latencyMs);
 
     const fault = this.faults.shift();
@@ -122,6 +147,7 @@ export class FakeServer {
       request.socket.destroy();
       return;
     }
+    // An injected slow answer (a timeout at the client): the fault itself, not a test waiting.
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (fault?.kind === 'malformed') return write(response, { status: 200, body: '{"truncated": ' }, true);
     if (fault?.kind === 'status') return write(response, { status: fault.status, body: fault.body ?? { error: 'injected' }, headers: fault.headers ?? {} });
@@ -156,6 +182,7 @@ function write(response: ServerResponse, reply: FakeResponse, raw = false): void
   else response.end(raw ? String(reply.body) : JSON.stringify(reply.body));
 }
 
+/** The modelled latency and the delay fault above: the fake API taking time, never a test waiting. */
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

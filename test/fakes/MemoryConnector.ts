@@ -28,6 +28,7 @@ export class MemoryApp {
   public failNext: { error: ConnectorError; times: number } | undefined;
 
   public async gate(op: string, key: string, extra: { accountId?: string; entitlement?: string } = {}): Promise<void> {
+    // The app's latency, modelled (a slow vendor call): not a test waiting for time.
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.failNext && this.failNext.times > 0) {
       this.failNext.times--;

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import type { MemoryApp} from '../fakes/MemoryConnector.js';
 import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -109,13 +110,21 @@ describe('admin API', () => {
     // Prepare
     expect((await perimeter.admin('/connectors/chat/suspend', { method: 'POST' })).body).toEqual({ id: 'chat', suspended: true });
 
+    // The executor's answers, to see the moment chat's step was handed back for the suspension.
+    const execute = vi.spyOn(perimeter.app.executor, 'execute');
+    onTestFinished(() => execute.mockRestore());
+    const handedBack = (personId: string): boolean =>
+      execute.mock.calls.some(([step], call) => {
+        const settled = execute.mock.settledResults[call];
+        return step.personId === personId && step.app === 'chat' && settled?.type === 'fulfilled' && settled.value.kind === 'retry' && settled.value.reason === 'chat is suspended';
+      });
+
     // Act
     const id = await newUser('Sales');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(() => handedBack(id), 15_000, "the new user's chat step to be handed back while chat is suspended");
     const whileSuspended = await perimeter.stores.access.getActual(id, 'chat');
     await perimeter.admin('/connectors/chat/resume', { method: 'POST' });
-    const deadline = Date.now() + 40_000;
-    while (!(await perimeter.stores.access.getActual(id, 'chat')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(async () => (await perimeter.stores.access.getActual(id, 'chat')) !== undefined, 40_000, 'chat access after the resume');
     const chain = await perimeter.stores.ledger.chain('connector#chat');
 
     // Assess

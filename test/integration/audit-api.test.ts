@@ -10,6 +10,7 @@ import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import type { MemoryApp} from '../fakes/MemoryConnector.js';
 import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { untilClockPasses } from '../support/untilClockPasses.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -56,7 +57,7 @@ describe('audit API', () => {
     await perimeter.scim(`/Users/${leaverId}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value: 'Operations' }] } });
     await perimeter.queue.drained();
     beforeTermination = new Date().toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await untilClockPasses(beforeTermination);
     await perimeter.scim(`/Users/${leaverId}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] } });
     await perimeter.queue.drained();
   });

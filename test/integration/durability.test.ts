@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Outbox, UserRecord } from '../../lib/domain/DirectoryRecords.js';
 import { spawnLocalPerimeter } from '../../local/spawnLocalPerimeter.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const dirs: string[] = [];
@@ -118,7 +119,7 @@ describe('durability', () => {
     const burst = Array.from({ length: 8 }, async (_, worker) => {
       for (let i = 0; i < 400; i++) await create(worker * 1000 + i);
     });
-    while (acknowledged.length < 40) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => acknowledged.length >= 40, 15_000, 'forty acknowledged writes', () => `${acknowledged.length} so far`);
     await first.kill9();
     await Promise.all(burst);
     const second = await spawnLocalPerimeter(env);

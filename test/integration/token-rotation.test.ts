@@ -9,6 +9,7 @@ import { LocalSecretStore } from '../../lib/adapters/local/LocalSecretStore.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { silentLogger } from '../../lib/observability/createJsonLogger.js';
 import { startPerimeter } from '../../local/startPerimeter.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const run = promisify(execFile);
 
@@ -35,12 +36,8 @@ describe('rotating SCIM tokens and webhook secrets with an overlap window (local
     const status = (token: string): Promise<number> =>
       fetch(`${perimeter.url}/scim/v2/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     const waitFor = async (token: string, expected: number): Promise<number> => {
-      const deadline = Date.now() + 10_000;
-      let last = await status(token);
-      while (last !== expected && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        last = await status(token);
-      }
+      let last = 0;
+      await waitUntil(async () => (last = await status(token)) === expected, 10_000, `HTTP ${expected} for the token`, () => `last answer ${last}`);
       return last;
     };
     try {

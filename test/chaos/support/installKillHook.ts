@@ -22,6 +22,7 @@ export function installKillHook(spec: KillSpec): void {
     if (when === 'before') return die();
     const pending = call();
     if (when === 'inflight') {
+      // Kill timing: the process dies this long into the call, while it is in flight.
       setTimeout(() => void die(), inflightMs);
       return pending;
     }

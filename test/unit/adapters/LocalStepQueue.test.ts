@@ -1,14 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { operationsTable } from '../../../lib/adapters/dynamodb/tableDefinitions.js';
 import { LocalScheduler } from '../../../lib/adapters/local/LocalScheduler.js';
 import { LocalStepQueue, type LocalStepQueueOptions } from '../../../lib/adapters/local/LocalStepQueue.js';
 import type { PlanStep } from '../../../lib/domain/PlanStep.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import { type EmbeddedTables, startEmbeddedTables } from '../../support/startEmbeddedTables.js';
+import { waitUntil } from '../../support/waitUntil.js';
 
+/** How long a handler takes over a message: the work a step does, never the test waiting. */
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 'resolved' when `promise` settles before the event loop's next turn, else 'pending': no clock involved. */
+const atOnce = (promise: Promise<unknown>): Promise<'resolved' | 'pending'> =>
+  Promise.race([promise.then(() => 'resolved' as const), new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))]);
 
 /** A step of `person` in `app`; its id names both, and `n`. */
 const step = (person: string, app: string, n: number, priority?: 'lockout'): PlanStep => ({
@@ -31,15 +37,6 @@ interface Delivery {
   readonly group: string;
   readonly at: number;
   readonly record: SQSRecord;
-}
-
-/** Wait until `condition` holds, polling; fails after `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs = 1_500): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(5);
-  }
 }
 
 describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', () => {
@@ -91,6 +88,7 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
       maxInFlight = Math.max(maxInFlight, inFlight);
       maxPerGroup = Math.max(maxPerGroup, active.get(group) ?? 0);
       try {
+        // The step's own work: the tests measure what the queue does around it.
         if (options.delayMs) await sleep(options.delayMs);
         const answer = (await options.answer?.(delivery, deliveries.filter((d) => d.stepId === delivery.stepId).length)) ?? 'done';
         if (answer === 'throw') throw new Error('handler crashed');
@@ -215,7 +213,7 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
       // The first step stays in flight until the lockout step has been sent.
       const { deliveries } = await run(queue, { answer: async (d) => (d.stepId === 'p1-code-0' ? lockoutSent.then(() => 'done' as const) : 'done') });
       await queue.send([step('p1', 'code', 0), step('p1', 'code', 1), step('p1', 'code', 2)]);
-      await until(() => deliveries.length === 1);
+      await waitUntil(() => deliveries.length === 1, 5_000, 'the first delivery');
 
       // Act
       await queue.send([step('p1', 'code', 0, 'lockout')]);
@@ -299,7 +297,7 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
         return { batchItemFailures: [] };
       });
       await first.send([step('p1', 'code', 0), step('p1', 'code', 1), step('p1', 'code', 2)]);
-      await until(() => release !== undefined);
+      await waitUntil(() => release !== undefined, 5_000, 'the first process to take a step');
 
       // Act
       const second = newQueue();
@@ -319,7 +317,7 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
       const first = newQueue({ visibilityTimeoutMs: 300 });
       const { deliveries: before } = await run(first, { answer: () => 'fail' });
       await first.send([step('p1', 'code', 0)]);
-      await until(() => before.length === 1);
+      await waitUntil(() => before.length === 1, 5_000, 'the first delivery');
       const failedAt = before[0]?.at ?? 0;
       await first.stop();
 
@@ -336,12 +334,13 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
     it('drained() resolves at once when empty, and otherwise only when nothing is queued or in flight', async () => {
       // Prepare: p1-code-1 is handed back once for 100 ms.
       const queue = newQueue();
-      const empty = await Promise.race([queue.drained().then(() => 'resolved'), sleep(50).then(() => 'pending')]);
+      const empty = await atOnce(queue.drained());
       const handled: string[] = [];
       let handedBack = false;
       started.push(queue);
       await queue.start(async (event) => {
         const record = event.Records[0] as SQSRecord;
+        // Each message takes 20 ms of work, so drained() has to wait for it (the lower bound below).
         await sleep(20);
         if (record.messageId === 'p1-code-1' && !handedBack) {
           handedBack = true;
@@ -364,7 +363,7 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
       expect(handledWhenDrained.sort()).toEqual(['p1-code-0', 'p1-code-1', 'p2-code-0']);
       expect(waited).toBeGreaterThanOrEqual(140);
       expect(queue.size()).toBe(0);
-      expect(await Promise.race([queue.drained().then(() => 'resolved'), sleep(50).then(() => 'pending')])).toBe('resolved');
+      expect(await atOnce(queue.drained())).toBe('resolved');
     });
   });
 
@@ -470,20 +469,31 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
     });
 
     it('ticks on its own once started, until stopped', async () => {
-      // Prepare
+      // Prepare: the scheduler's interval on fake timers, so the test decides when ticks are due;
+      // the engine's I/O stays real, and each tick is awaited to its end.
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      onTestFinished(() => {
+        vi.useRealTimers();
+      });
       const scheduler = new LocalScheduler(db, tableName);
+      const runDue = vi.spyOn(scheduler, 'runDue');
+      const ticksDone = async (): Promise<void> => {
+        await Promise.allSettled(runDue.mock.results.map((result) => result.value));
+      };
       await scheduler.schedule(job('due', new Date(Date.now() - 1_000).toISOString()));
       const ran: string[] = [];
       const errors: unknown[] = [];
 
-      // Act
+      // Act: one interval, then ten more after the stop.
       scheduler.start(async (due) => {
         ran.push(due.id);
       }, (error) => errors.push(error), 20);
-      await until(() => ran.length > 0);
+      await vi.advanceTimersByTimeAsync(20);
+      await ticksDone();
       scheduler.stop();
       await scheduler.schedule(job('after-stop', new Date(Date.now() - 1_000).toISOString()));
-      await sleep(80);
+      await vi.advanceTimersByTimeAsync(200);
+      await ticksDone();
 
       // Assess
       expect(ran).toEqual(['due']);

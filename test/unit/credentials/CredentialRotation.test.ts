@@ -35,14 +35,18 @@ describe('CredentialRotation (local mode: whole rotations, resumed after a crash
   let secrets: LocalSecretStore;
   let ledgerStore: InMemoryLedgerStore;
   let rotation: CredentialRotation;
+  /** The store's, the rotation's and the ledger's clock: real time, plus what a test skipped ahead. */
+  let skippedMs = 0;
+  const now = (): Date => new Date(Date.now() + skippedMs);
 
   beforeEach(async () => {
+    skippedMs = 0;
     dataDir = await mkdtemp(join(tmpdir(), 'perimeter-rotation-unit-'));
-    secrets = await LocalSecretStore.open({ dataDir });
+    secrets = await LocalSecretStore.open({ dataDir, now });
     await secrets.putSecretValue(SECRET, JSON.stringify({ type: 'oauth2-refresh', tokenUrl: 'http://127.0.0.1:1/token', clientId: 'client', refreshToken: 'refresh-0' }));
     ledgerStore = new InMemoryLedgerStore();
     const rotator = stubRotator();
-    rotation = new CredentialRotation({ secrets, ledger: new Ledger(ledgerStore), ledgerStore, rotatorFor: () => rotator as CredentialRotator, parse: parseCredential });
+    rotation = new CredentialRotation({ secrets, ledger: new Ledger(ledgerStore, now), ledgerStore, rotatorFor: () => rotator as CredentialRotator, parse: parseCredential, now });
   });
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -97,7 +101,7 @@ describe('CredentialRotation (local mode: whole rotations, resumed after a crash
     // Prepare: a rotation stopped after createSecret (its credential pending), then the operator
     // re-authorizes the app and puts the new credential (put leaves AWSPENDING where it was).
     await rotation.step(SECRET, TOKEN, 'createSecret', 'test');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    skippedMs += 5; // the operator's version is the newer one
     const operators = await secrets.putSecretValue(SECRET, JSON.stringify({ type: 'oauth2-refresh', tokenUrl: 'http://127.0.0.1:1/token', clientId: 'client', refreshToken: 'reauthorized' }));
 
     // Act
@@ -115,7 +119,7 @@ describe('CredentialRotation (local mode: whole rotations, resumed after a crash
   it('refuses to go on with an overtaken version when Secrets Manager retries it by its token, and drops its AWSPENDING label', async () => {
     // Prepare
     await rotation.step(SECRET, TOKEN, 'createSecret', 'test');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    skippedMs += 5; // the operator's version is the newer one
     const operators = await secrets.putSecretValue(SECRET, JSON.stringify({ type: 'oauth2-refresh', tokenUrl: 'http://127.0.0.1:1/token', clientId: 'client', refreshToken: 'reauthorized' }));
 
     // Act
