@@ -32,12 +32,14 @@ export const ADMIN_ROUTES = [
   'GET /dead-letters',
   'POST /dead-letters/:id/replay',
   'GET /jobs/:id',
+  'GET /jobs/:id/parts/:part',
 ] as const;
 export type AdminRoute = (typeof ADMIN_ROUTES)[number];
 
 interface Call {
   readonly event: APIGatewayProxyEventV2;
   readonly id: string;
+  readonly part: string;
   readonly request: AdminRequest;
 }
 
@@ -46,7 +48,11 @@ const deadLetterLimit = z.coerce.number().int().min(1).max(500).default(100);
 
 /** Each endpoint: parse, call one use case, respond. */
 const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) => Promise<Result>>> = {
-  'POST /plan': async (ops, { event }) => jsonResponse(200, await ops.previewPlans(parsePlanPreview(event))),
+  'POST /plan': async (ops, { event, request }) => {
+    const outcome = await ops.previewPlans(parsePlanPreview(event), request);
+    if (outcome.finished) return jsonResponse(200, { dryRun: outcome.dryRun, plans: outcome.plans });
+    return jsonResponse(202, { job: outcome.job }, { location: `${jobsPath(event)}/${outcome.job.id}` });
+  },
   'GET /connectors': async (ops) => jsonResponse(200, await ops.listConnectors()),
   'POST /connectors/:id/suspend': async (ops, { id, request }) => jsonResponse(200, await ops.setConnectorSuspended({ id, suspended: true }, request)),
   'POST /connectors/:id/resume': async (ops, { id, request }) => jsonResponse(200, await ops.setConnectorSuspended({ id, suspended: false }, request)),
@@ -63,6 +69,7 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
     return outcome.finished ? jsonResponse(200, { reports: outcome.reports }, location) : jsonResponse(202, { job: outcome.job }, location);
   },
   'GET /jobs/:id': async (ops, { id }) => jsonResponse(200, await ops.getJob(id)),
+  'GET /jobs/:id/parts/:part': async (ops, { id, part }) => jsonResponse(200, await ops.getJobPart(id, part)),
   'GET /dead-letters': async (ops, { event }) => {
     const query = new URLSearchParams(event.rawQueryString ?? '');
     return jsonResponse(200, await ops.listDeadLetters(deadLetterLimit.parse(query.get('limit') ?? undefined), query.get('cursor') ?? undefined));
@@ -85,5 +92,5 @@ export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: 
     requestId: event.requestContext.requestId ?? randomUUID(),
     operation: `${method} ${event.rawPath}`,
   };
-  return ENDPOINTS[matched.route](operations, { event, id: matched.params.id ?? '', request });
+  return ENDPOINTS[matched.route](operations, { event, id: matched.params.id ?? '', part: matched.params.part ?? '', request });
 }

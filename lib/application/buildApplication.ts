@@ -34,7 +34,9 @@ import type { AdminOperations } from './admin/AdminOperations.js';
 import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
+import { planPreviewJob } from './jobs/planPreviewJob.js';
 import { reconcileJob } from './jobs/reconcileJob.js';
+import { getJobPart } from './admin/getJobPart.js';
 import { listConnectors } from './admin/listConnectors.js';
 import { lockOutPerson } from './admin/lockOutPerson.js';
 import { previewPlans } from './admin/previewPlans.js';
@@ -139,10 +141,11 @@ export function buildApplication(options: ApplicationOptions): Application {
   const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
   const applier = new HrEventApplier({ users, directory, scheduler, ledger });
   const reconciliation = reconcileJob({ connectors, reconciler });
-  const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation]);
+  const preview = planPreviewJob({ planner });
+  const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview]);
 
   const admin: AdminOperations = {
-    previewPlans: (request) => previewPlans({ planner, directory }, request),
+    previewPlans: (request, admin) => previewPlans({ planner, directory, runner: jobs, job: preview }, request, admin),
     listConnectors: () => listConnectors({ connectors, steps, rotation }),
     setConnectorSuspended: (input, request) => setConnectorSuspended({ connectors, steps, executor, ledger }, input, request),
     rotateConnectorCredential: (id, request) => rotateConnectorCredential({ connectors, rotation, rotateSecret }, id, request),
@@ -151,6 +154,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
     reconcile: (input, request) => reconcileApps({ connectors, runner: jobs, job: reconciliation }, input, request),
     getJob: (jobId) => getJob(jobs, jobId),
+    getJobPart: (jobId, name) => getJobPart(jobs, jobId, name),
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
     replayDeadLetter: (stepId, request) => replayDeadLetter({ steps, queue, ledger }, stepId, request),
   };

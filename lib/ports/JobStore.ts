@@ -14,4 +14,10 @@ export interface JobStore {
    * the job runs and freeing the slot once it has finished. False when another save won.
    */
   save(next: Job, leaseUntil: string): Promise<boolean>;
+  /**
+   * A named part of a job too large to keep on the job itself (a roster, a page of results), each
+   * under ~300 KB serialised. Writing a part again replaces it (a slice redone after a crash).
+   */
+  putPart(jobId: string, name: string, value: unknown): Promise<void>;
+  getPart(jobId: string, name: string): Promise<unknown>;
 }

@@ -60,6 +60,17 @@ export function describeJobStoreContract(name: string, openStore: () => Promise<
       expect(afterLapse).toEqual({ claimed: true });
     });
 
+    clause('keeps parts by job and name, a part written again replacing the first', async (store) => {
+      await store.claim(job('j1'), T1);
+      await store.putPart('j1', 'input-0', [{ userName: 'a' }]);
+      await store.putPart('j1', 'input-0', [{ userName: 'b' }]);
+      await store.putPart('j1', 'result-0', { plans: [] });
+      expect(await store.getPart('j1', 'input-0')).toEqual([{ userName: 'b' }]);
+      expect(await store.getPart('j1', 'result-0')).toEqual({ plans: [] });
+      expect(await store.getPart('j1', 'result-1')).toBeUndefined();
+      expect(await store.getPart('j2', 'input-0')).toBeUndefined();
+    });
+
     clause('saves only from the version it read', async (store) => {
       await store.claim(job('j1'), T1);
       const first = await store.save(job('j1', { version: 2, slices: 1, progress: { next: 1 } }), T1);

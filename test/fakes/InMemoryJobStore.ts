@@ -5,6 +5,7 @@ import type { JobStore } from '../../lib/ports/JobStore.js';
 export class InMemoryJobStore implements JobStore {
   public readonly jobs = new Map<string, Job>();
   public readonly slots = new Map<string, { jobId: string; leaseUntil: string }>();
+  public readonly parts = new Map<string, string>();
 
   public async claim(job: Job, leaseUntil: string): Promise<{ readonly claimed: true } | { readonly claimed: false; readonly holder: Job }> {
     const key = `${job.kind}#${job.scope}`;
@@ -30,5 +31,14 @@ export class InMemoryJobStore implements JobStore {
       else this.slots.delete(key);
     }
     return true;
+  }
+
+  public async putPart(jobId: string, name: string, value: unknown): Promise<void> {
+    this.parts.set(`${jobId}#${name}`, JSON.stringify(value));
+  }
+
+  public async getPart(jobId: string, name: string): Promise<unknown> {
+    const part = this.parts.get(`${jobId}#${name}`);
+    return part === undefined ? undefined : JSON.parse(part);
   }
 }

@@ -234,4 +234,17 @@ describe('admin API', () => {
     expect((await perimeter.stores.ledger.chain('job#reconcile')).some((e) => e.type === 'job.succeeded' && e.detail?.jobId === job.body.id)).toBe(true);
     expect(missing.status).toBe(404);
   });
+  it('previews a roster larger than the inline limit as a job, answering in full within the request', async () => {
+    // Act
+    const roster = Array.from({ length: 250 }, (_, n) => ({ userName: `roster-${n}@example.com`, department: n % 2 ? 'Engineering' : 'Sales', groups: ['Platform'] }));
+    const reply = await perimeter.admin('/plan', { method: 'POST', body: { roster } });
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.body.dryRun).toBe(true);
+    expect(reply.body.plans).toHaveLength(250);
+    expect(reply.body.plans[1].steps.map((s: { app: string; action: string }) => `${s.app}:${s.action}`)).toEqual(['chat:createAccount', 'code:createAccount', 'code:grant']);
+    expect((await perimeter.stores.ledger.chain('job#plan-preview')).map((e) => e.type)).toEqual(['job.succeeded']);
+    expect(await perimeter.stores.access.getPlanned('preview:roster-1@example.com')).toBeUndefined();
+  });
 });

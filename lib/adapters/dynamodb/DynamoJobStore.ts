@@ -76,6 +76,16 @@ export class DynamoJobStore implements JobStore {
     return true;
   }
 
+  public async putPart(jobId: string, name: string, value: unknown): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `JOB#${jobId}`, sk: `PART#${name}`, data: JSON.stringify(value) } }));
+  }
+
+  public async getPart(jobId: string, name: string): Promise<unknown> {
+    if (!keyFits(`JOB#${jobId}`) || !keyFits(`PART#${name}`)) return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `JOB#${jobId}`, sk: `PART#${name}` }, ConsistentRead: true }));
+    return Item ? JSON.parse(String(Item.data)) : undefined;
+  }
+
   private async holderOf(job: Job): Promise<Job | undefined> {
     const slot = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: slotKey(job), ConsistentRead: true }))).Item;
     return typeof slot?.jobId === 'string' ? this.get(slot.jobId) : undefined;

@@ -16,7 +16,7 @@ import type { unlockPerson } from './unlockPerson.js';
  * The admin API (and anything else that operates Perimeter) calls these and nothing below them.
  */
 export interface AdminOperations {
-  previewPlans(request: PlanPreviewRequest): ReturnType<typeof previewPlans>;
+  previewPlans(request: PlanPreviewRequest, admin: AdminRequest): ReturnType<typeof previewPlans>;
   listConnectors(): ReturnType<typeof listConnectors>;
   setConnectorSuspended(input: { readonly id: string; readonly suspended: boolean }, request: AdminRequest): ReturnType<typeof setConnectorSuspended>;
   rotateConnectorCredential(id: string, request: AdminRequest): Promise<RotateCredentialResult>;
@@ -25,6 +25,7 @@ export interface AdminOperations {
   sealLedger(): ReturnType<typeof sealLedgerNow>;
   reconcile(input: { readonly app?: string; readonly fix: boolean }, request: AdminRequest): ReturnType<typeof reconcileApps>;
   getJob(jobId: string): Promise<Job>;
+  getJobPart(jobId: string, name: string): Promise<unknown>;
   listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }>;
   replayDeadLetter(stepId: string, request: AdminRequest): ReturnType<typeof replayDeadLetter>;
 }

@@ -41,11 +41,19 @@ export class JobRunner {
   }
 
   /** Starts a job and runs it within `budgetMs`; returns it finished, continuing, or the one already running in its scope. */
-  public async start<I, P, R, D>(definition: JobDefinition<I, P, R, D>, input: I, requestedBy: string, budgetMs: number): Promise<JobRun<D> & { readonly started: boolean }> {
+  public async start<I, P, R, D>(
+    definition: JobDefinition<I, P, R, D>,
+    input: I,
+    requestedBy: string,
+    budgetMs: number,
+    /** Written once the job holds its slot, before its first slice (e.g. a large request's rows). */
+    parts: Readonly<Record<string, unknown>> = {},
+  ): Promise<JobRun<D> & { readonly started: boolean }> {
     const at = this.now().toISOString();
     const job: Job = { id: randomUUID(), kind: definition.kind, scope: definition.scopeOf(input), status: 'running', requestedBy, createdAt: at, updatedAt: at, version: 1, input, slices: 0 };
     const claim = await this.deps.jobs.claim(job, this.leaseUntil(budgetMs));
     if (!claim.claimed) return { job: claim.holder, started: false };
+    for (const [name, value] of Object.entries(parts)) await this.deps.jobs.putPart(job.id, name, value);
     return { ...(await this.slice(definition, job, budgetMs)), started: true };
   }
 
@@ -62,11 +70,20 @@ export class JobRunner {
     return this.deps.jobs.get(jobId);
   }
 
+  /** A part of a job's result (e.g. a page of a large preview). */
+  public part(jobId: string, name: string): Promise<unknown> {
+    return this.deps.jobs.getPart(jobId, name);
+  }
+
   private async slice<I, P, R, D>(definition: JobDefinition<I, P, R, D>, job: Job, budgetMs: number): Promise<JobRun<D>> {
     const deadline = this.now().getTime() + budgetMs;
     let outcome: Awaited<ReturnType<typeof definition.run>>;
     try {
-      outcome = await definition.run(job.input as I, job.progress as P | undefined, deadline);
+      outcome = await definition.run(job.input as I, job.progress as P | undefined, deadline, {
+        jobId: job.id,
+        putPart: (name, value) => this.deps.jobs.putPart(job.id, name, value),
+        getPart: (name) => this.deps.jobs.getPart(job.id, name),
+      });
     } catch (error) {
       // A refusal is the requester's to read; anything else is ours, and says nothing more.
       const failed = await this.save(job, { status: 'failed', error: error instanceof OperationError ? error.message : 'internal error' }, budgetMs);
