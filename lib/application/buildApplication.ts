@@ -5,6 +5,7 @@ import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoDirectoryStore } from '../adapters/dynamodb/DynamoDirectoryStore.js';
 import { DynamoJobStore } from '../adapters/dynamodb/DynamoJobStore.js';
 import { DynamoLedgerStore } from '../adapters/dynamodb/DynamoLedgerStore.js';
+import { DynamoSourceClock } from '../adapters/dynamodb/DynamoSourceClock.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorContext } from '../connector-sdk/ConnectorContext.js';
 import type { ConnectorDefinition } from '../connector-sdk/ConnectorDefinition.js';
@@ -139,7 +140,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
   });
   const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
-  const applier = new HrEventApplier({ users, directory, scheduler, ledger });
+  const applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new DynamoSourceClock(db, tables.operations) });
   const reconciliation = reconcileJob({ connectors, reconciler });
   const preview = planPreviewJob({ planner });
   const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview]);

@@ -2,9 +2,11 @@ import type { UserRecord } from '../domain/DirectoryRecords.js';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
+import type { SourceClock } from '../ports/SourceClock.js';
 import type { ScimContext } from '../scim/ScimContext.js';
 import type { ScimUsers } from '../scim/ScimUsers.js';
 import { isScimError } from '../scim/scimError.js';
+import { etagOf } from '../scim/represent.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/scimSchemas.js';
 import { validateResource } from '../scim/validateResource.js';
 import type { HrEvent } from '../domain/HrEvent.js';
@@ -17,13 +19,20 @@ export interface HrEventApplierDependencies {
   readonly directory: DirectoryStore;
   readonly scheduler: Scheduler;
   readonly ledger: Ledger;
+  /** Per person and source, when the last applied event happened: older events are stale. */
+  readonly sourceClock: SourceClock;
   readonly now?: () => Date;
 }
 
 export type HrOutcome =
   | { readonly outcome: 'applied'; readonly personId: string; readonly kind: HrEvent['kind'] }
   | { readonly outcome: 'scheduled'; readonly jobId: string; readonly runAt: string; readonly personId?: string }
-  | { readonly outcome: 'ignored'; readonly reason: string };
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  /** Older than the last applied event of the same source about the person: recorded, not applied. */
+  | { readonly outcome: 'stale'; readonly personId: string; readonly lastAppliedAt: string };
+
+/** Re-reads and re-applies an event this often when the person changes under it, then gives up (409). */
+const MAX_APPLY_ATTEMPTS = 6;
 
 /** A termination dated within this much of now takes effect now (clock skew, same-day exits). */
 const EFFECTIVE_NOW_MS = 60_000;
@@ -75,7 +84,25 @@ export class HrEventApplier {
       operation: `POST /hooks/hr/${event.source} (${event.kind})`,
       channel: 'hr-webhook',
     };
-    const change = await this.prepare(event, options);
+    const happenedAt = happenedAtOf(event, this.now());
+    for (let attempt = 1; ; attempt++) {
+      const change = await this.prepare(event, options);
+      const stale = await this.staleness(change, event, happenedAt);
+      if (stale) return stale;
+      try {
+        const outcome = await this.write(change, event, context);
+        if (outcome.outcome === 'applied') await this.deps.sourceClock.advance(outcome.personId, sourceOf(event), happenedAt);
+        return outcome;
+      } catch (error) {
+        // The person changed since this attempt read them (a SCIM leaver, another HR event): read
+        // again and re-apply this event's change to what is there now, never the stale record.
+        if (!(error instanceof HrEventError && error.cause instanceof Error && isScimError(error.cause) && error.cause.status === 412) || attempt >= MAX_APPLY_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The event's change, written conditionally on the version `prepare` read. */
+  private async write(change: PreparedChange, event: HrEvent, context: ScimContext): Promise<HrOutcome> {
     if (change.kind === 'schedule') {
       const jobId = terminationJobId(event);
       await this.deps.scheduler.schedule({ id: jobId, runAt: change.runAt, work: { kind: 'hr-event', event } });
@@ -91,7 +118,7 @@ export class HrEventApplier {
         outcome = { outcome: 'applied', personId: change.person.id, kind: event.kind };
         break;
       case 'replace':
-        await refusalsAsHrEventErrors(() => this.deps.users.replace(change.person.id, change.body, undefined, context));
+        await refusalsAsHrEventErrors(() => this.deps.users.replace(change.person.id, change.body, etagOf(change.person.version), context));
         outcome = { outcome: 'applied', personId: change.person.id, kind: event.kind };
         break;
       case 'create': {
@@ -103,6 +130,19 @@ export class HrEventApplier {
     // After the person's write, so an event the directory refuses has not cancelled anything.
     if (event.kind === 'hire' || event.kind === 'rehire') await this.cancelTermination(event, change.kind === 'replace' ? change.person : undefined);
     return outcome;
+  }
+
+  /**
+   * An event older than the last applied one from the same source about this person (a late retry
+   * of an hour-old hire after the termination) is recorded as stale and changes nothing.
+   */
+  private async staleness(change: PreparedChange, event: HrEvent, happenedAt: string): Promise<HrOutcome | undefined> {
+    const person = 'person' in change ? change.person : undefined;
+    if (!person) return undefined;
+    const last = await this.deps.sourceClock.lastApplied(person.id, sourceOf(event));
+    if (last === undefined || happenedAt >= last) return undefined;
+    await this.record(person.id, 'hr.event-stale', event, { kind: event.kind, occurredAt: happenedAt, lastAppliedAt: last }, 'skipped');
+    return { outcome: 'stale', personId: person.id, lastAppliedAt: last };
   }
 
   private async prepare(event: HrEvent, options: { due?: boolean }): Promise<PreparedChange> {
@@ -181,18 +221,27 @@ export class HrEventApplier {
     return undefined;
   }
 
-  private async record(personId: string, type: string, event: HrEvent, detail: Record<string, unknown>): Promise<void> {
+  private async record(personId: string, type: string, event: HrEvent, detail: Record<string, unknown>, outcome: 'recorded' | 'skipped' = 'recorded'): Promise<void> {
     await this.deps.ledger.append({
       eventId: `${type}:${event.source}:${event.messageId}`,
       chain: `person#${personId}`,
       type,
       occurredAt: this.now().toISOString(),
       source: { channel: 'hr-webhook', actor: `hr:${event.source}`, requestId: event.messageId },
-      outcome: 'recorded',
+      outcome,
       personId,
       detail: { employeeId: event.employeeId, effectiveAt: event.effectiveAt, ...detail },
     });
   }
+}
+
+/** The source as the person's clock knows it. */
+const sourceOf = (event: Pick<HrEvent, 'source'>): string => `hr:${event.source}`;
+
+/** When the event happened, as the sender says (else when it arrived), as a comparable ISO time. */
+function happenedAtOf(event: HrEvent, now: Date): string {
+  const at = event.occurredAt ? Date.parse(event.occurredAt) : Number.NaN;
+  return Number.isNaN(at) ? now.toISOString() : new Date(at).toISOString();
 }
 
 /** A SCIM client error (4xx) from the directory, as the HrEventError it means for an HR event. */

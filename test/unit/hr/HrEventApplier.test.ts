@@ -6,6 +6,7 @@ import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import { scimError } from '../../../lib/scim/scimError.js';
 import type { HrEvent } from '../../../lib/domain/HrEvent.js';
 import { rejection } from '../../support/rejection.js';
+import { InMemorySourceClock } from '../../fakes/InMemorySourceClock.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -41,7 +42,7 @@ function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
     cancel: vi.fn(async () => undefined),
   };
   const ledger = { append: vi.fn(async () => undefined) };
-  const applier = new HrEventApplier({ users, directory, scheduler, ledger } as never);
+  const applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new InMemorySourceClock() } as never);
   return { applier, users, scheduler, ledger, directory };
 }
 

@@ -9,6 +9,7 @@ import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../../lib/scim/scimSchem
 import { InMemoryDirectoryStore } from '../../fakes/InMemoryDirectoryStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
 import { InMemoryScheduler } from '../../fakes/InMemoryScheduler.js';
+import { InMemorySourceClock } from '../../fakes/InMemorySourceClock.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -44,7 +45,7 @@ describe('HrEventApplier on the in-memory directory', () => {
     ledgerStore = new InMemoryLedgerStore();
     const ledger = new Ledger(ledgerStore, now);
     users = new ScimUsers({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now });
-    applier = new HrEventApplier({ users, directory, scheduler, ledger, now });
+    applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new InMemorySourceClock(), now });
     // What recovery does at start: from here on the index serves every lookup.
     await directory.backfillMatchIndex();
   });
