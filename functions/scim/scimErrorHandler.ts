@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BusyError } from '../../lib/domain/BusyError.js';
 import { HttpError } from '../../lib/http/HttpError.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import { isScimError } from '../../lib/scim/scimError.js';
@@ -25,6 +26,10 @@ export function scimErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyE
       status = error.status;
       scimType = error.scimType ?? undefined;
       detail = error.message;
+    } else if (error instanceof BusyError) {
+      status = 503;
+      detail = error.message;
+      headers = { 'retry-after': String(error.retryAfterSeconds) };
     } else if (error instanceof HttpError && error.expose) {
       status = error.statusCode;
       scimType = error.scimType;

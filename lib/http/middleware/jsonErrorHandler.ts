@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import type { Logger } from '../../observability/Logger.js';
+import { BusyError } from '../../domain/BusyError.js';
 import { HttpError } from '../HttpError.js';
 import { OperationError, type OperationErrorKind } from '../../application/OperationError.js';
 import { jsonResponse } from '../jsonResponse.js';
@@ -19,6 +20,10 @@ export function jsonErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyE
     const error = request.error;
     if (error instanceof HttpError && error.expose) {
       request.response = jsonResponse(error.statusCode, { error: { status: error.statusCode, message: error.message } }, { ...error.headers });
+      return;
+    }
+    if (error instanceof BusyError) {
+      request.response = jsonResponse(503, { error: { status: 503, message: error.message } }, { 'retry-after': String(error.retryAfterSeconds) });
       return;
     }
     if (error instanceof OperationError) {
