@@ -77,14 +77,14 @@ export class ScimUsers {
   }
 
   public async replace(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext): Promise<ScimResult> {
-    const { attributes } = validateResource('User', body);
-    return this.update(id, ifMatch, context, async () => attributes);
+    validateResource('User', body);
+    return this.update(id, ifMatch, context, async (current) => validateResource('User', body, { absentActive: current.active }).attributes);
   }
 
   public async patch(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext): Promise<ScimResult> {
     return this.update(id, ifMatch, context, async (current, groups) => {
       const patched = await applyPatch('User', representUser(current, context.baseUrl, groups), body);
-      return patched === undefined ? undefined : validateResource('User', patched).attributes;
+      return patched === undefined ? undefined : validateResource('User', patched, { absentActive: current.active }).attributes;
     });
   }
 

@@ -1,5 +1,6 @@
 import SCIMMY from 'scimmy';
 import { coerceEntraValues, findAttribute } from './coerceEntraValues.js';
+import { safeErrorDetail } from './safeErrorDetail.js';
 import { isScimError, scimError } from './scimError.js';
 import { type ScimResourceType, schemaDefinition } from './scimSchemas.js';
 
@@ -25,19 +26,52 @@ export async function applyPatch(type: ScimResourceType, current: Json, body: un
     throw scimError(400, 'invalidSyntax', "PatchOp request body must contain an 'Operations' array");
   }
   const definition = schemaDefinition(type);
-  const typedValuesAdded = new Set<string>();
-  const operations = (message.Operations as unknown[]).map((operation) =>
-    normaliseOperation(definition, current, operation as Operation, typedValuesAdded),
+  for (const operation of message.Operations as Operation[]) refuseReadOnlyPath(definition, operation);
+  // scimmy cannot remove a whole extension by its URN (RFC 7644 §3.5.2.2 allows it): done here.
+  const extensions = new Set(definition.attributes.filter((attribute) => attribute instanceof SCIMMY.Types.SchemaDefinition).map((schema) => (schema as SCIMMY.Types.SchemaDefinition).id.toLowerCase()));
+  const removedExtensions = (message.Operations as Operation[]).filter(
+    (operation) => typeof operation?.op === 'string' && operation.op.toLowerCase() === 'remove' && typeof operation.path === 'string' && extensions.has(operation.path.toLowerCase()),
   );
+  const typedValuesAdded = new Set<string>();
+  const operations = (message.Operations as unknown[])
+    .filter((operation) => !removedExtensions.includes(operation as Operation))
+    .map((operation) => normaliseOperation(definition, current, operation as Operation, typedValuesAdded));
+  const base = withoutExtensions(current, removedExtensions.map((operation) => String(operation.path)));
+  if (operations.length === 0) return base === current ? undefined : base;
   try {
     const schema = type === 'User' ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
-    const instance = new schema(current, 'out');
+    const instance = new schema(base, 'out');
     const patch = new SCIMMY.Messages.PatchOp({ schemas: message.schemas, Operations: operations } as never);
     const result = await patch.apply(instance as never);
-    return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as Json);
+    if (result === undefined) return base === current ? undefined : base;
+    return JSON.parse(JSON.stringify(result)) as Json;
   } catch (error) {
     throw toScimError(error);
   }
+}
+
+/** RFC 7644 §3.5.2: a PATCH may not set or remove a read-only attribute (groups, meta, id): 400 mutability. */
+function refuseReadOnlyPath(definition: SCIMMY.Types.SchemaDefinition, operation: Operation): void {
+  if (operation === null || typeof operation !== 'object' || typeof operation.path !== 'string') return;
+  const attributeName = /^[^[]+/.exec(operation.path)?.[0] ?? operation.path;
+  let attribute: SCIMMY.Types.Attribute | undefined;
+  try {
+    attribute = definition.attribute(attributeName) as SCIMMY.Types.Attribute;
+  } catch {
+    return; // Not an attribute of the schema: scimmy answers invalidPath.
+  }
+  if (attribute?.config?.mutable === false) throw scimError(400, 'mutability', `Attribute '${operation.path}' is read-only`);
+}
+
+function withoutExtensions(resource: Json, urns: readonly string[]): Json {
+  if (urns.length === 0) return resource;
+  const wanted = new Set(urns.map((urn) => urn.toLowerCase()));
+  const keys = Object.keys(resource).filter((key) => wanted.has(key.toLowerCase()));
+  if (keys.length === 0) return resource;
+  const out: Json = { ...resource };
+  for (const key of keys) delete out[key];
+  if (Array.isArray(out.schemas)) out.schemas = (out.schemas as unknown[]).filter((schema) => typeof schema !== 'string' || !wanted.has(schema.toLowerCase()));
+  return out;
 }
 
 function normaliseOperation(
@@ -98,6 +132,6 @@ function withoutNullMembers(element: unknown): unknown {
 
 function toScimError(error: unknown): Error {
   if (isScimError(error)) return error;
-  if (error instanceof TypeError) return scimError(400, 'invalidValue', error.message);
+  if (error instanceof TypeError) return scimError(400, 'invalidValue', safeErrorDetail(error, 'The PATCH operation cannot be applied to this resource'));
   return error as Error;
 }

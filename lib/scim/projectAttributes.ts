@@ -88,7 +88,8 @@ function removePath(type: ScimResourceType, resource: Json, name: string): void 
   }
   const { container, names } = locate(type, name);
   const [top, sub] = names as [string, string | undefined];
-  if (!container && top === 'id') return;
+  // id and schemas are returned always (RFC 7643 §3), whatever excludedAttributes names.
+  if (!container && ['id', 'schemas'].includes(top.toLowerCase())) return;
   const holder = container ? (resource[container] as Json | undefined) : resource;
   if (!holder) return;
   const key = Object.keys(holder).find((candidate) => candidate.toLowerCase() === top.toLowerCase());

@@ -26,6 +26,9 @@ export const DEFAULT_COUNT = 100;
 
 let configured = false;
 
+/** Multi-valued User attributes whose `type` any value may fill. */
+const SUGGESTED_TYPES = ['emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509Certificates'] as const;
+
 /**
  * scimmy keeps its resource and schema registry in module state; configure it exactly once. The
  * registry feeds /Schemas, /ResourceTypes and /ServiceProviderConfig and the attribute
@@ -36,6 +39,10 @@ export function configureScimmy(): void {
   configured = true;
   SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false));
   SCIMMY.Resources.declare(SCIMMY.Resources.Group);
+  // RFC 7643 §2.3.1 and §7: the canonical values of these `type`s are suggestions, not a vocabulary
+  // (and roles and x509Certificates define none at all); scimmy enforces them as an allowlist, so
+  // an IdP's "alias" email or a role of its own type would be refused. Writable and unchecked here.
+  for (const name of SUGGESTED_TYPES) SCIMMY.Schemas.User.definition.attribute(`${name}.type`).config.canonicalValues = false;
   SCIMMY.Config.set({
     patch: true,
     bulk: false,

@@ -1,5 +1,6 @@
 import SCIMMY from 'scimmy';
 import { coerceEntraValues } from './coerceEntraValues.js';
+import { safeErrorDetail } from './safeErrorDetail.js';
 import { isScimError, scimError } from './scimError.js';
 import { MAX_RESOURCE_BYTES, type ScimResourceType, schemaDefinition } from './scimSchemas.js';
 
@@ -24,11 +25,11 @@ export interface ValidatedResource {
 }
 
 /**
- * Validates a POST or PUT body against the resource's schema (RFC 7643 types, required attributes,
- * canonical values) before anything is written. Passwords are never kept: Perimeter provisions
+ * Validates a POST or PUT body against the resource's schema (RFC 7643 types, required attributes)
+ * before anything is written. Passwords are never kept: Perimeter provisions
  * identities, it does not authenticate them.
  */
-export function validateResource(type: ScimResourceType, body: unknown): ValidatedResource {
+export function validateResource(type: ScimResourceType, body: unknown, options: { readonly absentActive?: boolean } = {}): ValidatedResource {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw scimError(400, 'invalidSyntax', `Request body must be a single ${type} resource object`);
   }
@@ -42,7 +43,7 @@ export function validateResource(type: ScimResourceType, body: unknown): Validat
     coerced = JSON.parse(JSON.stringify(new schema(input, 'in'))) as Json;
   } catch (error) {
     if (isScimError(error)) throw error;
-    throw scimError(400, 'invalidValue', (error as Error).message);
+    throw scimError(400, 'invalidValue', safeErrorDetail(error, `The ${type} does not match its schema`));
   }
   const attributes: Json = {};
   for (const [key, value] of Object.entries(coerced)) if (!SERVER_OWNED.has(key)) attributes[key] = value;
@@ -56,7 +57,9 @@ export function validateResource(type: ScimResourceType, body: unknown): Validat
       throw scimError(400, 'invalidValue', `Attribute '${name}' must be at most ${limit} characters`);
     }
   }
-  if (type === 'User' && attributes.active === undefined) attributes.active = true;
+  // A new user without `active` is active; an update that leaves it unassigned (PUT without it,
+  // PATCH remove) keeps what the user had: removing the attribute must not re-enable a leaver.
+  if (type === 'User' && attributes.active === undefined) attributes.active = options.absentActive ?? true;
   const size = Buffer.byteLength(JSON.stringify(attributes), 'utf8');
   if (size > MAX_RESOURCE_BYTES) {
     throw scimError(400, 'invalidValue', `The ${type} is too large to store: its attributes take ${size} bytes, at most ${MAX_RESOURCE_BYTES}`);
