@@ -24,15 +24,21 @@ export interface LocalTables {
  * Local mode's storage: the embedded DynamoDB engine persisting under the data directory (in memory
  * for tests), or a DynamoDB-compatible endpoint; the tables created on first start.
  */
-export async function openLocalTables(options: { readonly dataDir: string; readonly inMemory?: boolean; readonly endpoint?: string }): Promise<LocalTables> {
+export async function openLocalTables(options: {
+  readonly dataDir: string;
+  readonly inMemory?: boolean;
+  readonly endpoint?: string;
+  /** The external endpoint's credentials (DynamoDB Local and LocalStack accept any). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}): Promise<LocalTables> {
   const embedded = options.endpoint ? undefined : await startEmbeddedDynamo(options.inMemory ? undefined : resolve(options.dataDir, 'dynamodb'));
   const endpoint = options.endpoint ?? embedded?.endpoint;
   const client = new DynamoDBClient({
     region: process.env.AWS_REGION ?? 'us-east-1',
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    // The embedded engine on loopback checks that a SigV4 header is present, not what it signs;
-    // computing real signatures would only cost CPU on every call.
-    ...(embedded ? { signer: { sign: async (request: HttpRequest) => withPlaceholderSignature(request) } } : {}),
+    ...(endpoint ? { endpoint, credentials: embedded?.credentials ?? options.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // The embedded engine on loopback checks the access key in the SigV4 header (its own, random
+    // per start), not the signature; computing real signatures would only cost CPU on every call.
+    ...(embedded ? { signer: { sign: async (request: HttpRequest) => withPlaceholderSignature(request, embedded.credentials.accessKeyId) } } : {}),
   });
   await ensureTables(client, [
     { definition: directoryTable, tableName: TABLE_NAMES.directory },
@@ -53,8 +59,8 @@ export async function openLocalTables(options: { readonly dataDir: string; reado
   };
 }
 
-function withPlaceholderSignature(request: HttpRequest): HttpRequest {
-  request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+function withPlaceholderSignature(request: HttpRequest, accessKeyId: string): HttpRequest {
+  request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0`;
   request.headers['x-amz-date'] = '19700101T000000Z';
   return request;
 }

@@ -1,7 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedDynamo {
   readonly endpoint: string;
+  /**
+   * The only credentials the engine accepts: random per start and known to this process alone, so
+   * no other process on the machine can use the engine behind Perimeter's tokens.
+   */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   close(): Promise<void>;
 }
 
@@ -12,7 +18,8 @@ export interface EmbeddedDynamo {
  * it runs in memory (tests).
  */
 export async function startEmbeddedDynamo(path?: string): Promise<EmbeddedDynamo> {
-  const worker = new Worker(new URL('./embeddedDynamoWorker.mjs', import.meta.url), { workerData: { path } });
+  const credentials = { accessKeyId: `PRM${randomBytes(16).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(32).toString('base64url') };
+  const worker = new Worker(new URL('./embeddedDynamoWorker.mjs', import.meta.url), { workerData: { path, accessKeyId: credentials.accessKeyId } });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (message: { port?: number; error?: string }) => {
       if (message.port) resolve(message.port);
@@ -22,6 +29,7 @@ export async function startEmbeddedDynamo(path?: string): Promise<EmbeddedDynamo
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    credentials,
     close: async () => {
       const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
       worker.postMessage('close');

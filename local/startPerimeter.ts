@@ -22,6 +22,7 @@ import { localRoutes } from './localRoutes.js';
 import { createLocalServer } from './createLocalServer.js';
 import { openLocalTables, TABLE_NAMES } from './openLocalTables.js';
 import { type ResolvedToken, resolveLocalTokens } from './resolveLocalTokens.js';
+import { restrictDataDir } from './restrictDataDir.js';
 import { startLocalSchedules } from './startLocalSchedules.js';
 
 export { TABLE_NAMES };
@@ -35,6 +36,8 @@ export interface LocalOptions {
   readonly adminToken?: string;
   /** Use this DynamoDB-compatible endpoint instead of the embedded engine. */
   readonly dynamodbEndpoint?: string;
+  /** Its credentials, if it checks them (default placeholders). */
+  readonly dynamodbCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Keep the embedded engine in memory (tests); the data directory still holds the tokens. */
   readonly inMemory?: boolean;
   /** How often crash recovery looks for undelivered outboxes. */
@@ -73,9 +76,13 @@ export interface RunningPerimeter {
  */
 export async function startPerimeter(options: LocalOptions): Promise<RunningPerimeter> {
   const dataDir = resolve(options.dataDir);
+  // Everything local mode writes (the engine's files, secrets, archives) is for this user alone,
+  // whatever the shell's umask; and what an earlier start left with looser modes is tightened.
+  process.umask(0o077);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await restrictDataDir(dataDir);
   const config = options.config ?? (await loadPerimeterConfig(options.configPath));
-  const tables = await openLocalTables({ dataDir, ...(options.inMemory ? { inMemory: true } : {}), ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
+  const tables = await openLocalTables({ dataDir, ...(options.inMemory ? { inMemory: true } : {}), ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}), ...(options.dynamodbCredentials ? { credentials: options.dynamodbCredentials } : {}) });
   const queue = new LocalStepQueue(tables.db, TABLE_NAMES.operations);
   const scheduler = new LocalScheduler(tables.db, TABLE_NAMES.operations);
   const app = buildApplication({

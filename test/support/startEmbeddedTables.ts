@@ -16,7 +16,7 @@ export interface EmbeddedTables {
 /** An in-memory embedded DynamoDB engine with these tables, for adapter tests without the whole server. */
 export async function startEmbeddedTables(tables: readonly { definition: TableDefinition; tableName: string }[] = []): Promise<EmbeddedTables> {
   const engine = await startEmbeddedDynamo();
-  const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: engine.credentials });
   const ensure = (more: readonly { definition: TableDefinition; tableName: string }[]): Promise<void> => ensureTables(client, more);
   await ensure(tables);
   return {

@@ -36,6 +36,7 @@ export interface TestPerimeterOptions {
   readonly dataDir?: string;
   readonly inMemory?: boolean;
   readonly dynamodbEndpoint?: string;
+  readonly dynamodbCredentials?: LocalOptions['dynamodbCredentials'];
   readonly config?: LocalOptions['config'];
   readonly registry?: LocalOptions['registry'];
   readonly secrets?: LocalOptions['secrets'];
@@ -55,6 +56,7 @@ export async function startTestPerimeter(options: TestPerimeterOptions = {}): Pr
     recoveryIntervalMs: 60_000,
     suspendedRecheckMs: 200,
     ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
+    ...(options.dynamodbCredentials ? { dynamodbCredentials: options.dynamodbCredentials } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),

@@ -4,6 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface DocumentClientOptions {
   /** An alternative endpoint: the embedded engine locally, or DYNAMODB_ENDPOINT. */
   readonly endpoint?: string;
+  /** The endpoint's credentials (the embedded engine accepts only its own); default placeholders. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly region?: string;
   /** Pass a client to share its connection pool or to mock it in tests. */
   readonly client?: DynamoDBClient;
@@ -13,8 +15,8 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
   const config: DynamoDBClientConfig = { region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' };
   if (options.endpoint) {
     config.endpoint = options.endpoint;
-    // A local engine ignores credentials but the SDK insists on some; never used against AWS.
-    config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    // Never used against AWS: a local engine's own credentials, or placeholders the SDK insists on.
+    config.credentials = options.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' };
   }
   const client = options.client ?? new DynamoDBClient(config);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -34,7 +34,7 @@ export interface DataDirTables {
 export async function openDataDirTables(dataDir: string): Promise<DataDirTables> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const engine = await startEmbeddedDynamo(join(dataDir, 'dynamodb'));
-  const db = createDocumentClient({ endpoint: engine.endpoint });
+  const db = createDocumentClient({ endpoint: engine.endpoint, credentials: engine.credentials });
   return {
     ledger: new DynamoLedgerStore(db, TABLE_NAMES.ledger),
     leftoverWork: async () => {
