@@ -34,7 +34,7 @@ export interface LedgerFigures {
 
 export async function runLedgerBench(total = Number(process.env.BENCH_LEDGER_EVENTS ?? 1_000_000)): Promise<LedgerFigures> {
   const engine = await startEmbeddedDynamo();
-  const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: engine.credentials });
   try {
     await ensureTables(client, [{ definition: ledgerTable, tableName: 'ledger' }]);
     const db = createDocumentClient({ client });

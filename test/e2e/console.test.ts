@@ -95,7 +95,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
       },
       'e2e',
     );
-    perimeter = await startTestPerimeter({ config, registry: new Map([['memory', memoryConnectorDefinition(apps)]]), dynamodbEndpoint: embedded.endpoint });
+    perimeter = await startTestPerimeter({ config, registry: new Map([['memory', memoryConnectorDefinition(apps)]]), dynamodbEndpoint: embedded.endpoint, dynamodbCredentials: embedded.credentials });
     await perimeter.stores.secrets.putSecretValue(TOKEN_SECRETS.auditor, JSON.stringify({ tokens: [{ label: 'e2e-auditor', sha256: hashToken(AUDITOR_TOKEN) }] }));
 
     // A joiner, a mover (Engineering → Sales) and a leaver, through the SCIM API.
@@ -408,7 +408,7 @@ describe('the auditor console, in headless Chromium, on a real test instance', (
   it('names the chain and seq of a ledger row edited directly in DynamoDB', async () => {
     // Prepare: change the entitlement a recorded grant names, in the stored event JSON
     const grant = (await perimeter.stores.ledger.forPerson(leaver.id)).find((e) => e.type === 'step.grant' && e.app === 'code') as LedgerEvent;
-    const client = new DynamoDBClient({ endpoint: embedded.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({ endpoint: embedded.endpoint, region: 'us-east-1', credentials: embedded.credentials });
     const db = DynamoDBDocumentClient.from(client);
     const key = { chain: grant.chain, seq: grant.seq };
     const stored = await db.send(new GetCommand({ TableName: TABLE_NAMES.ledger, Key: key }));
