@@ -51,7 +51,7 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
   'POST /plan': async (ops, { event, request }) => {
     const outcome = await ops.previewPlans(parsePlanPreview(event), request);
     if (outcome.finished) return jsonResponse(200, { dryRun: outcome.dryRun, plans: outcome.plans });
-    return jsonResponse(202, { job: outcome.job }, { location: `${jobsPath(event)}/${outcome.job.id}` });
+    return jsonResponse(202, { job: outcome.job }, jobLocation(event, outcome.job.id));
   },
   'GET /connectors': async (ops) => jsonResponse(200, await ops.listConnectors()),
   'POST /connectors/:id/suspend': async (ops, { id, request }) => jsonResponse(200, await ops.setConnectorSuspended({ id, suspended: true }, request)),
@@ -65,7 +65,7 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
   'POST /checkpoint': async (ops) => jsonResponse(201, await ops.sealLedger()),
   'POST /reconcile': async (ops, { event, request }) => {
     const outcome = await ops.reconcile(event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false }, request);
-    const location = { location: `${jobsPath(event)}/${outcome.job.id}` };
+    const location = jobLocation(event, outcome.job.id);
     return outcome.finished ? jsonResponse(200, { reports: outcome.reports }, location) : jsonResponse(202, { job: outcome.job }, location);
   },
   'GET /jobs/:id': async (ops, { id }) => jsonResponse(200, await ops.getJob(id)),
@@ -78,8 +78,10 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
 };
 
 const ADMIN_ROOT = '/admin';
-/** Where this deployment serves jobs (behind a stage prefix in AWS). */
-const jobsPath = (event: APIGatewayProxyEventV2): string => `${event.rawPath.slice(0, event.rawPath.indexOf(ADMIN_ROOT) + ADMIN_ROOT.length)}/jobs`;
+/** Where this deployment serves a job (behind a stage prefix in AWS). */
+const jobLocation = (event: APIGatewayProxyEventV2, jobId: string): { location: string } => ({
+  location: `${event.rawPath.slice(0, event.rawPath.indexOf(ADMIN_ROOT) + ADMIN_ROOT.length)}/jobs/${jobId}`,
+});
 
 /** The operator API. Every action that changes something is recorded in the ledger with the admin token's label as the actor. */
 export async function routeAdminRequest(event: APIGatewayProxyEventV2, context: ApiContext, operations: AdminOperations): Promise<Result> {

@@ -1,7 +1,6 @@
 import type { PerimeterConfig } from '../config/perimeterConfigSchema.js';
 import type { CredentialRotation } from '../credentials/CredentialRotation.js';
 import type { HrSource, HrWebhookSource } from '../domain/HrEvent.js';
-import type { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import type { StepExecutor } from '../fanout/StepExecutor.js';
 import type { HrEventApplier } from '../hr/HrEventApplier.js';
 import type { Ledger } from '../ledger/Ledger.js';
@@ -72,6 +71,5 @@ export interface Application {
   readonly executor: StepExecutor;
   readonly scheduled: ScheduledWork;
   readonly rotation: CredentialRotation;
-  readonly connectors: ConnectorRuntime;
   readonly ledger: Ledger;
 }

@@ -141,7 +141,7 @@ export function buildApplication(options: ApplicationOptions): Application {
   });
   const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
   const applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new DynamoSourceClock(db, tables.operations) });
-  const reconciliation = reconcileJob({ connectors, reconciler });
+  const reconciliation = reconcileJob({ reconciler });
   const preview = planPreviewJob({ planner });
   const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview]);
 
@@ -153,7 +153,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     lockOutPerson: (personId, request) => lockOutPerson({ directory, planner, ledger }, personId, request),
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
-    reconcile: (input, request) => reconcileApps({ connectors, runner: jobs, job: reconciliation }, input, request),
+    reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
     getJob: (jobId) => getJob(jobs, jobId),
     getJobPart: (jobId, name) => getJobPart(jobs, jobId, name),
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
@@ -192,7 +192,6 @@ export function buildApplication(options: ApplicationOptions): Application {
       runJob: (job) => runScheduledJob({ queue, hr: applier, jobs }, job),
     },
     rotation,
-    connectors,
     ledger,
   };
 }

@@ -35,13 +35,12 @@ export class Reconciler {
     this.now = deps.now ?? (() => new Date());
   }
 
-  public async reconcileAll(fix: boolean): Promise<ReconciliationReport[]> {
-    const reports: ReconciliationReport[] = [];
-    for (const app of this.deps.connectors.ids()) {
+  /** The configured apps whose connectors can list accounts: the ones reconciliation can compare. */
+  public listableApps(): string[] {
+    return this.deps.connectors.ids().filter((app) => {
       const runtime = this.deps.connectors.get(app);
-      if (runtime && isAccountLister(runtime.connector)) reports.push(await this.reconcile(app, fix));
-    }
-    return reports;
+      return runtime !== undefined && isAccountLister(runtime.connector);
+    });
   }
 
   public async reconcile(app: string, fix: boolean): Promise<ReconciliationReport> {

@@ -16,8 +16,7 @@ export class DynamoJobStore implements JobStore {
 
   public async claim(job: Job, leaseUntil: string): Promise<{ readonly claimed: true } | { readonly claimed: false; readonly holder: Job }> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const slot = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: slotKey(job), ConsistentRead: true }))).Item;
-      const holder = typeof slot?.jobId === 'string' ? await this.get(slot.jobId) : undefined;
+      const { slot, holder } = await this.slotOf(job);
       // A live holder keeps the slot; a lapsed lease, a finished or a missing job (a crash between
       // taking the slot and storing the job, or between finishing and freeing it) gives it up.
       if (slot && holder?.status === 'running' && String(slot.leaseUntil) > job.createdAt) return { claimed: false, holder };
@@ -36,7 +35,7 @@ export class DynamoJobStore implements JobStore {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...jobKey(job.id), version: job.version, data: JSON.stringify(job) }, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { claimed: true };
     }
-    const holder = await this.holderOf(job);
+    const { holder } = await this.slotOf(job);
     if (holder) return { claimed: false, holder };
     throw new Error(`Could not claim the ${job.kind} slot for ${job.scope}`);
   }
@@ -86,8 +85,9 @@ export class DynamoJobStore implements JobStore {
     return Item ? JSON.parse(String(Item.data)) : undefined;
   }
 
-  private async holderOf(job: Job): Promise<Job | undefined> {
+  /** The (kind, scope) slot and the job it names, if any. */
+  private async slotOf(job: Pick<Job, 'kind' | 'scope'>): Promise<{ slot: Record<string, unknown> | undefined; holder: Job | undefined }> {
     const slot = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: slotKey(job), ConsistentRead: true }))).Item;
-    return typeof slot?.jobId === 'string' ? this.get(slot.jobId) : undefined;
+    return { slot, holder: typeof slot?.jobId === 'string' ? await this.get(slot.jobId) : undefined };
   }
 }

@@ -8,6 +8,7 @@ import type { JobDefinition } from '../jobs/JobDefinition.js';
 import { JOB_BUDGETS } from '../jobs/jobBudgets.js';
 import type { JobRunner } from '../jobs/JobRunner.js';
 import { type PlanPreviewInput, type PlanPreviewResult, rosterParts } from '../jobs/planPreviewJob.js';
+import { previewRows } from './previewRows.js';
 import { requirePerson } from './requirePerson.js';
 
 /** Up to this many people are previewed in the request itself, writing nothing at all. */
@@ -41,11 +42,7 @@ export async function previewPlans(deps: PlanPreviewDependencies, request: PlanP
     const person = await requirePerson(deps.directory, request.personId);
     return { finished: true, dryRun: true, plans: [await deps.planner.preview(person)] };
   }
-  if (request.people.length <= INLINE_PREVIEW_PEOPLE) {
-    const plans: Plan[] = [];
-    for (const row of request.people) plans.push(await deps.planner.preview(row.person, { groups: row.groups }));
-    return { finished: true, dryRun: true, plans };
-  }
+  if (request.people.length <= INLINE_PREVIEW_PEOPLE) return { finished: true, dryRun: true, plans: await previewRows(deps.planner, request.people) };
   const { input, parts } = rosterParts(request.people);
   const run = await deps.runner.start(deps.job, input, admin.actor, JOB_BUDGETS.request, parts);
   if (run.started && run.job.status === 'succeeded' && run.detail) return { finished: true, dryRun: true, plans: run.detail.plans };

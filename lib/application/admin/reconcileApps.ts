@@ -1,6 +1,6 @@
-import { isAccountLister } from '../../connector-sdk/Connector.js';
 import type { Job } from '../../domain/Job.js';
 import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
+import type { Reconciler } from '../../reconcile/Reconciler.js';
 import type { ReconciliationReport } from '../../reconcile/ReconciliationReport.js';
 import type { JobDefinition } from '../jobs/JobDefinition.js';
 import { JOB_BUDGETS } from '../jobs/jobBudgets.js';
@@ -12,6 +12,7 @@ import { requireConnector } from './requireConnector.js';
 
 export interface ReconcileDependencies {
   readonly connectors: Pick<ConnectorRuntime, 'get'>;
+  readonly reconciler: Pick<Reconciler, 'listableApps'>;
   readonly runner: Pick<JobRunner, 'start'>;
   readonly job: JobDefinition<ReconcileInput, unknown, unknown, { readonly reports: ReconciliationReport[] }>;
 }
@@ -28,8 +29,9 @@ export type ReconcileOutcome =
  * continues in the background and the job says when it is done.
  */
 export async function reconcileApps(deps: ReconcileDependencies, input: ReconcileInput, request: AdminRequest): Promise<ReconcileOutcome> {
-  if (input.app !== undefined && !isAccountLister(requireConnector(deps.connectors, input.app).connector)) {
-    throw new OperationError('invalid', `Connector "${input.app}" cannot list accounts, so it cannot be reconciled`);
+  if (input.app !== undefined) {
+    requireConnector(deps.connectors, input.app);
+    if (!deps.reconciler.listableApps().includes(input.app)) throw new OperationError('invalid', `Connector "${input.app}" cannot list accounts, so it cannot be reconciled`);
   }
   const run = await deps.runner.start(deps.job, input, request.actor, JOB_BUDGETS.request);
   if (run.job.status === 'succeeded' && run.detail) return { finished: true, job: run.job, reports: run.detail.reports };

@@ -1,6 +1,7 @@
 import type { Plan } from '../../domain/PlanStep.js';
 import type { Planner } from '../../plan/Planner.js';
 import type { PreviewPerson } from '../admin/previewPlans.js';
+import { previewRows } from '../admin/previewRows.js';
 import { chunkBySize } from './chunkBySize.js';
 import type { JobDefinition } from './JobDefinition.js';
 
@@ -51,8 +52,7 @@ export function planPreviewJob(deps: { readonly planner: Pick<Planner, 'preview'
       for (; part < input.inputParts; part++) {
         if (all.length > 0 && now().getTime() >= deadline) return { done: false, progress: { part, resultParts, steps } };
         const people = ((await context.getPart(`input-${part}`)) ?? []) as PreviewPerson[];
-        const plans: Plan[] = [];
-        for (const row of people) plans.push(await deps.planner.preview(row.person, { groups: row.groups }));
+        const plans = await previewRows(deps.planner, people);
         for (const chunk of chunkBySize(plans, PART_MAX_BYTES)) await context.putPart(`result-${resultParts++}`, chunk);
         steps += plans.reduce((sum, plan) => sum + plan.steps.length, 0);
         all.push(...plans);

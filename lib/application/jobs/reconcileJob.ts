@@ -1,5 +1,3 @@
-import { isAccountLister } from '../../connector-sdk/Connector.js';
-import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
 import type { Reconciler } from '../../reconcile/Reconciler.js';
 import type { ReconciliationReport } from '../../reconcile/ReconciliationReport.js';
 import type { JobDefinition } from './JobDefinition.js';
@@ -35,21 +33,15 @@ interface ReconcileProgress {
  * counts, and the slice that finishes hands the full reports it made to its caller.
  */
 export function reconcileJob(deps: {
-  readonly connectors: Pick<ConnectorRuntime, 'ids' | 'get'>;
-  readonly reconciler: Pick<Reconciler, 'reconcile'>;
+  readonly reconciler: Pick<Reconciler, 'reconcile' | 'listableApps'>;
   readonly now?: () => Date;
 }): JobDefinition<ReconcileInput, ReconcileProgress, { readonly reports: readonly ReconcileSummary[] }, { readonly reports: ReconciliationReport[] }> {
   const now = deps.now ?? (() => new Date());
-  const listable = (): string[] =>
-    deps.connectors.ids().filter((id) => {
-      const runtime = deps.connectors.get(id);
-      return runtime !== undefined && isAccountLister(runtime.connector);
-    });
   return {
     kind: 'reconcile',
     scopeOf: (input) => input.app ?? 'all',
     run: async (input, progress, deadline) => {
-      const apps = progress?.apps ?? (input.app !== undefined ? [input.app] : listable());
+      const apps = progress?.apps ?? (input.app !== undefined ? [input.app] : deps.reconciler.listableApps());
       const summaries = [...(progress?.reports ?? [])];
       const reports: ReconciliationReport[] = [];
       for (let index = progress?.next ?? 0; index < apps.length; index++) {

@@ -2,15 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../lib/application/jobs/JobRunner.js';
 import { reconcileJob } from '../../../lib/application/jobs/reconcileJob.js';
 import { OperationError } from '../../../lib/application/OperationError.js';
-import type { Connector } from '../../../lib/connector-sdk/Connector.js';
-import type { RuntimeConnector } from '../../../lib/fanout/ConnectorRuntime.js';
 import { Ledger } from '../../../lib/ledger/Ledger.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
 import type { ReconciliationReport } from '../../../lib/reconcile/ReconciliationReport.js';
 import { InMemoryJobStore } from '../../fakes/InMemoryJobStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
-
-const lister: Connector = Object.assign({ id: 'x', type: 'memory' }, { listAccounts: async () => ({ accounts: [] }) });
 
 describe('background jobs', () => {
   let clock: number;
@@ -23,8 +19,8 @@ describe('background jobs', () => {
   const now = (): Date => new Date(clock);
   const definition = () =>
     reconcileJob({
-      connectors: { ids: () => ['a', 'b', 'c'], get: () => ({ connector: lister }) as unknown as RuntimeConnector },
       reconciler: {
+        listableApps: () => ['a', 'b', 'c'],
         reconcile: async (app: string): Promise<ReconciliationReport> => {
           if (app === failOn) throw new OperationError('invalid', `${app} cannot be listed`);
           clock += 15_000; // each app takes 15 s
