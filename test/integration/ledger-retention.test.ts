@@ -14,12 +14,10 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const DAY_MS = 86_400_000;
 
 describe('ledger retention', () => {
+  const started = ownPerimeter();
   let perimeter: TestPerimeter;
-  beforeAll(async () => {
-    perimeter = await startTestPerimeter();
-  });
-  afterAll(async () => {
-    await perimeter.stop();
+  beforeAll(() => {
+    perimeter = started();
   });
   const verify = (): Promise<any> => verifyLedgerOf(perimeter);
 
@@ -58,12 +56,10 @@ describe('ledger retention', () => {
 });
 
 describe('ledger retention, run after run', () => {
+  const started = ownPerimeter();
   let perimeter: TestPerimeter;
-  beforeAll(async () => {
-    perimeter = await startTestPerimeter();
-  });
-  afterAll(async () => {
-    await perimeter.stop();
+  beforeAll(() => {
+    perimeter = started();
   });
   const verify = (): Promise<any> => verifyLedgerOf(perimeter);
 
@@ -87,6 +83,21 @@ describe('ledger retention, run after run', () => {
     expect(await verify()).toMatchObject({ intact: true });
   });
 });
+
+/** A perimeter of the calling describe's own (a tampered ledger in one must not break the other). */
+function ownPerimeter(): () => TestPerimeter {
+  let perimeter: TestPerimeter | undefined;
+  beforeAll(async () => {
+    perimeter = await startTestPerimeter();
+  });
+  afterAll(async () => {
+    await perimeter?.stop();
+  });
+  return () => {
+    if (!perimeter) throw new Error('the perimeter starts in beforeAll');
+    return perimeter;
+  };
+}
 
 /** What retention works with, as local mode wires it. */
 function retentionDeps(perimeter: TestPerimeter): Parameters<typeof applyRetention>[0] {
