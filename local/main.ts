@@ -1,5 +1,6 @@
 import { intEnv, optionalEnv } from '../lib/config/readEnv.js';
 import { createJsonLogger } from '../lib/observability/createJsonLogger.js';
+import { readLocalHttpLimits } from './LocalHttpLimits.js';
 import { startPerimeter } from './startPerimeter.js';
 
 // `npm start`: the local-mode contract in README.md. Environment is read here and nowhere else.
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const perimeter = await startPerimeter({
     port: intEnv('PORT', 8787),
     dataDir,
+    httpLimits: readLocalHttpLimits(),
     logger,
     ...(configPath ? { configPath } : {}),
     ...(scimToken ? { scimToken } : {}),

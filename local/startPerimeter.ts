@@ -20,6 +20,7 @@ import type { SecretStore } from '../lib/ports/SecretStore.js';
 import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHandler.js';
 import { localRoutes } from './localRoutes.js';
 import { createLocalServer } from './createLocalServer.js';
+import type { LocalHttpLimits } from './LocalHttpLimits.js';
 import { openLocalTables, TABLE_NAMES } from './openLocalTables.js';
 import { type ResolvedToken, resolveLocalTokens } from './resolveLocalTokens.js';
 import { restrictDataDir } from './restrictDataDir.js';
@@ -53,6 +54,8 @@ export interface LocalOptions {
   readonly connectorContext?: (config: ConnectorConfig) => Partial<ConnectorContext>;
   /** How long steps of a suspended app wait between looks (default 30 s). */
   readonly suspendedRecheckMs?: number;
+  /** Connection cap and request timeouts of the HTTP server (defaults: DEFAULT_LOCAL_HTTP_LIMITS). */
+  readonly httpLimits?: LocalHttpLimits;
 }
 
 export interface RunningPerimeter {
@@ -113,7 +116,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
   };
   scheduler.start(runJob, (error) => options.logger.error('Scheduled job failed', { error }));
 
-  const server = createLocalServer(localRoutes(app, tokens, options.logger), options.logger);
+  const server = createLocalServer(localRoutes(app, tokens, options.logger), options.logger, options.httpLimits);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());

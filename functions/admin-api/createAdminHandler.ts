@@ -17,13 +17,14 @@ export interface AdminHandlerDependencies {
 
 export type AdminHandler = MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
 
-/** A roster export of 10,000 people fits comfortably. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** A roster export of 10,000 people fits comfortably. Local mode enforces it while reading. */
+export const ADMIN_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const ADMIN_REALM = 'perimeter-admin';
 
 export function createAdminHandler(deps: AdminHandlerDependencies): AdminHandler {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(jsonErrorHandler(deps.logger))
-    .use(bearerAuth(deps.tokens, 'perimeter-admin'))
-    .use(bodyLimit(MAX_BODY_BYTES))
+    .use(bearerAuth(deps.tokens, ADMIN_REALM))
+    .use(bodyLimit(ADMIN_MAX_BODY_BYTES))
     .handler((event, context) => routeAdminRequest(event, context, deps.operations));
 }

@@ -7,13 +7,16 @@ import { type HrWebhookDependencies, routeHrWebhook } from './routeHrWebhook.js'
 
 export type HrWebhookHandler = MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
 
-/** HR payloads are small; a megabyte covers a batched BambooHR delivery with room to spare. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * HR payloads are small; a megabyte covers a batched BambooHR delivery with room to spare. Local
+ * mode enforces it while reading.
+ */
+export const HR_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
 /** The HR webhook endpoint: no bearer token, the vendor's signature is the authentication. */
 export function createHrWebhookHandler(deps: HrWebhookDependencies): HrWebhookHandler {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(jsonErrorHandler(deps.logger))
-    .use(bodyLimit(MAX_BODY_BYTES))
+    .use(bodyLimit(HR_WEBHOOK_MAX_BODY_BYTES))
     .handler((event) => routeHrWebhook(event, deps));
 }

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HrIngress } from '../../lib/application/Application.js';
 import { applyHrEvents } from '../../lib/application/hr/applyHrEvents.js';
-import { HR_SOURCES, type HrSource } from '../../lib/domain/HrEvent.js';
 import { HrEventError } from '../../lib/hr/HrEventError.js';
 import { HttpError } from '../../lib/http/HttpError.js';
 import { jsonResponse } from '../../lib/http/jsonResponse.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import { normaliseHrPayload } from './normaliseHrPayload.js';
+import { resolveHrWebhookTarget } from './resolveHrWebhookTarget.js';
 import { verifyHrDelivery } from './verifyHrDelivery.js';
 
 export interface HrWebhookDependencies extends HrIngress {
@@ -21,10 +21,7 @@ export interface HrWebhookDependencies extends HrIngress {
  */
 export async function routeHrWebhook(event: APIGatewayProxyEventV2, deps: HrWebhookDependencies): Promise<APIGatewayProxyStructuredResultV2> {
   const now = deps.now?.() ?? new Date();
-  if (event.requestContext.http.method.toUpperCase() !== 'POST') throw new HttpError(405, 'Use POST', { allow: 'POST' });
-  const source = /\/hooks\/hr\/([^/]+)\/?$/.exec(event.rawPath)?.[1] as HrSource | undefined;
-  const secretName = source && HR_SOURCES.includes(source) ? deps.secretNames[source] : undefined;
-  if (!source || !secretName) throw new HttpError(404, 'No HR webhook is configured at this path');
+  const { source, secretName } = resolveHrWebhookTarget(event.requestContext.http.method, event.rawPath, deps.secretNames);
 
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;

@@ -3,6 +3,7 @@ import { HttpError } from '../../lib/http/HttpError.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import type { SecretStore } from '../../lib/ports/SecretStore.js';
 import { WebhookSignatureError } from '../../lib/webhooks/WebhookSignatureError.js';
+import { signatureRejected } from './signatureRejected.js';
 
 const TOLERANCE_MS = 5 * 60_000;
 
@@ -37,6 +38,6 @@ export async function verifyHrDelivery(
       }
     }
     deps.logger.warn('HR webhook signature rejected', { source, reason: error.message });
-    throw new HttpError(401, 'Signature verification failed');
+    throw signatureRejected();
   }
 }

@@ -16,11 +16,13 @@ export interface ScimHandlerDependencies extends ScimServices {
 
 export type ScimHandler = MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
 
+export const SCIM_REALM = 'perimeter-scim';
+
 /** The SCIM 2.0 API as one Lambda handler: errors, then auth, then the size limit, then routing. */
 export function createScimHandler(deps: ScimHandlerDependencies): ScimHandler {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(scimErrorHandler(deps.logger))
-    .use(bearerAuth(deps.tokens, 'perimeter-scim'))
+    .use(bearerAuth(deps.tokens, SCIM_REALM))
     .use(bodyLimit(MAX_PAYLOAD_BYTES))
     .handler((event, context) => routeScimRequest(event, context, deps));
 }

@@ -4,8 +4,7 @@ import { BusyError } from '../../lib/domain/BusyError.js';
 import { HttpError } from '../../lib/http/HttpError.js';
 import type { Logger } from '../../lib/observability/Logger.js';
 import { isScimError } from '../../lib/scim/scimError.js';
-import { ERROR_SCHEMA } from '../../lib/scim/scimSchemas.js';
-import { scimResponse } from './scimResponse.js';
+import { scimErrorResponse } from './scimErrorResponse.js';
 
 /**
  * Renders every failure in the RFC 7644 §3.12 error schema. Client errors keep their message;
@@ -43,11 +42,7 @@ export function scimErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyE
         requestId: request.context.awsRequestId,
       });
     }
-    request.response = scimResponse(
-      status,
-      { schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail },
-      headers,
-    );
+    request.response = scimErrorResponse(status, detail, scimType, headers);
   };
   return { onError: scimErrorHandlerOnError };
 }

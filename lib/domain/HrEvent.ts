@@ -64,6 +64,11 @@ export interface WebhookRequest {
 export interface HrWebhookSource {
   readonly source: HrSource;
   /**
+   * The header (signature or token) without which no delivery verifies, so a delivery lacking it
+   * can be refused before its body is read.
+   */
+  readonly credentialHeader: string;
+  /**
    * Checks the signature over the raw body in constant time. Throws WebhookSignatureError when the
    * signature is missing, malformed or wrong, or the timestamp is outside `toleranceMs` of `now`.
    */

@@ -26,11 +26,14 @@ const MAX_ID_LENGTH = 256;
  * timestamp (Unix seconds) is checked before the signature, so a replayed delivery fails even if
  * its signature is genuine.
  */
+/** The header that carries the signatures. */
+export const STANDARD_SIGNATURE_HEADER = 'webhook-signature';
+
 export function verifyStandardWebhook(request: WebhookRequest, secret: string, now: Date, toleranceMs: number): VerifiedDelivery {
   const id = requireHeader(request, 'webhook-id');
   if (id.length > MAX_ID_LENGTH) throw new WebhookSignatureError(`webhook-id is longer than ${MAX_ID_LENGTH} characters`);
   const timestampText = requireHeader(request, 'webhook-timestamp');
-  const signatures = requireHeader(request, 'webhook-signature');
+  const signatures = requireHeader(request, STANDARD_SIGNATURE_HEADER);
 
   const timestamp = parseUnixSeconds(timestampText);
   if (timestamp === undefined) throw new WebhookSignatureError('webhook-timestamp is not a Unix time in seconds');

@@ -41,6 +41,7 @@ export interface TestPerimeterOptions {
   readonly registry?: LocalOptions['registry'];
   readonly secrets?: LocalOptions['secrets'];
   readonly connectorContext?: LocalOptions['connectorContext'];
+  readonly httpLimits?: LocalOptions['httpLimits'];
 }
 
 export async function startTestPerimeter(options: TestPerimeterOptions = {}): Promise<TestPerimeter> {
@@ -61,6 +62,7 @@ export async function startTestPerimeter(options: TestPerimeterOptions = {}): Pr
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
+    ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
   });
   const call = (prefix: string, token: string, contentType: string) => async (path: string, init: ScimRequestInit = {}): Promise<ScimReply> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...init.headers };

@@ -5,6 +5,7 @@ import type { Logger } from '../../observability/Logger.js';
 import { BusyError } from '../../domain/BusyError.js';
 import { HttpError } from '../HttpError.js';
 import { OperationError, type OperationErrorKind } from '../../application/OperationError.js';
+import { jsonErrorResponse } from '../jsonErrorResponse.js';
 import { jsonResponse } from '../jsonResponse.js';
 
 /** How a use case's refusal reads over HTTP. */
@@ -19,7 +20,7 @@ export function jsonErrorHandler(logger: Logger): MiddlewareObj<APIGatewayProxyE
   const jsonErrorHandlerOnError: MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>['onError'] = async (request) => {
     const error = request.error;
     if (error instanceof HttpError && error.expose) {
-      request.response = jsonResponse(error.statusCode, { error: { status: error.statusCode, message: error.message } }, { ...error.headers });
+      request.response = jsonErrorResponse(error);
       return;
     }
     if (error instanceof BusyError) {

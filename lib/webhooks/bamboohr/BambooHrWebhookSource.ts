@@ -110,11 +110,14 @@ interface PostedField {
   readonly value: string;
 }
 
+const SIGNATURE_HEADER = 'X-BambooHR-Signature';
+
 export const bambooHrWebhookSource: HrWebhookSource = {
   source: 'bamboohr',
+  credentialHeader: SIGNATURE_HEADER,
 
   verify(request: WebhookRequest, secret: string, now: Date, toleranceMs: number): VerifiedDelivery {
-    const signatureText = requireHeader(request, 'X-BambooHR-Signature');
+    const signatureText = requireHeader(request, SIGNATURE_HEADER);
     const timestampText = requireHeader(request, 'X-BambooHR-Timestamp');
     const timestamp = parseBambooTimestamp(timestampText);
     if (timestamp === undefined) throw new WebhookSignatureError('X-BambooHR-Timestamp is not a timestamp');

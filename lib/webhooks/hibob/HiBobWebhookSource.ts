@@ -59,11 +59,14 @@ const payloadSchema = z.object({
   }),
 });
 
+const SIGNATURE_HEADER = 'Bob-Signature';
+
 export const hiBobWebhookSource: HrWebhookSource = {
   source: 'hibob',
+  credentialHeader: SIGNATURE_HEADER,
 
   verify(request: WebhookRequest, secret: string, _now: Date, _toleranceMs: number): VerifiedDelivery {
-    const presented = decodeSignature(requireHeader(request, 'Bob-Signature'), 'base64', SHA512_BYTES);
+    const presented = decodeSignature(requireHeader(request, SIGNATURE_HEADER), 'base64', SHA512_BYTES);
     if (presented === undefined) throw new WebhookSignatureError('Bob-Signature is not a base64 HMAC-SHA512');
     const expected = hmacDigest('sha512', secret, request.rawBody);
     if (!digestsEqual(expected, presented)) throw new WebhookSignatureError('Bob-Signature does not match the body');

@@ -54,11 +54,14 @@ const payloadSchema = z.object({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 
+const TOKEN_HEADER = 'Authorization';
+
 export const personioWebhookSource: HrWebhookSource = {
   source: 'personio',
+  credentialHeader: TOKEN_HEADER,
 
   verify(request: WebhookRequest, secret: string, _now: Date, _toleranceMs: number): VerifiedDelivery {
-    const presented = requireHeader(request, 'Authorization');
+    const presented = requireHeader(request, TOKEN_HEADER);
     if (!secretsEqual(presented, secret)) throw new WebhookSignatureError('Authorization does not carry the webhook token');
     // No timestamp to check: the endpoint's message-id replay check is the only replay defence here.
     return { messageId: sha256Hex(request.rawBody) };

@@ -49,11 +49,14 @@ const payloadSchema = z.object({
   id: vendorIdSchema.optional(),
 });
 
+const TOKEN_HEADER = 'Authorization';
+
 export const ripplingWebhookSource: HrWebhookSource = {
   source: 'rippling',
+  credentialHeader: TOKEN_HEADER,
 
   verify(request: WebhookRequest, secret: string, _now: Date, _toleranceMs: number): VerifiedDelivery {
-    const token = BEARER.exec(requireHeader(request, 'Authorization'))?.[1];
+    const token = BEARER.exec(requireHeader(request, TOKEN_HEADER))?.[1];
     if (token === undefined) throw new WebhookSignatureError('Authorization is not a Bearer token');
     if (!secretsEqual(token, secret)) throw new WebhookSignatureError('Authorization does not carry the webhook token');
     // No timestamp to check: the endpoint's message-id replay check is the only replay defence here.

@@ -6,7 +6,7 @@ import { hrPersonAttributesSchema } from '../hrPersonAttributesSchema.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';
 import { parsePayload } from '../parsePayload.js';
 import { vendorIdSchema } from '../vendorIdSchema.js';
-import { verifyStandardWebhook } from '../verifyStandardWebhook.js';
+import { STANDARD_SIGNATURE_HEADER, verifyStandardWebhook } from '../verifyStandardWebhook.js';
 
 /*
  * The `standard` source: any HR system, iPaaS flow or relay that signs per the Standard Webhooks
@@ -45,6 +45,7 @@ const payloadSchema = z.object({
 
 export const standardWebhookSource: HrWebhookSource = {
   source: 'standard',
+  credentialHeader: STANDARD_SIGNATURE_HEADER,
 
   verify(request: WebhookRequest, secret: string, now: Date, toleranceMs: number): VerifiedDelivery {
     return verifyStandardWebhook(request, secret, now, toleranceMs);

@@ -6,7 +6,7 @@ import { isCalendarDate } from '../isCalendarDate.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';
 import { parsePayload } from '../parsePayload.js';
 import { vendorIdSchema } from '../vendorIdSchema.js';
-import { verifyStandardWebhook } from '../verifyStandardWebhook.js';
+import { STANDARD_SIGNATURE_HEADER, verifyStandardWebhook } from '../verifyStandardWebhook.js';
 
 /*
  * Workday has no native webhooks and signs nothing. What exists: business process event
@@ -79,6 +79,7 @@ const payloadSchema = z.object({
 
 export const workdayWebhookSource: HrWebhookSource = {
   source: 'workday',
+  credentialHeader: STANDARD_SIGNATURE_HEADER,
 
   verify(request: WebhookRequest, secret: string, now: Date, toleranceMs: number): VerifiedDelivery {
     return verifyStandardWebhook(request, secret, now, toleranceMs);

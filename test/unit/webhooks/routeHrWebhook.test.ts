@@ -12,6 +12,7 @@ const event = (employeeId: string): HrEvent => ({ source: 'standard', messageId:
 /** A source that trusts every delivery and reads the body as a list of employee ids. */
 const source: HrWebhookSource = {
   source: 'standard',
+  credentialHeader: 'webhook-signature',
   verify: () => ({ messageId: 'm-1' }),
   normalise: (body) => (body as string[]).map(event),
 };
