@@ -9,8 +9,9 @@ export default defineConfig({
     // Integration tests start an embedded DynamoDB per file; two cores is the norm on CI.
     pool: 'forks',
     // Fuzzing is seeded from the commit under test (FUZZ_SEED replays): a green CI run of a commit
-    // is the run its author saw.
-    globalSetup: ['test/support/fuzzSeedGlobalSetup.ts'],
+    // is the run its author saw. PERIMETER_TEST_DYNAMODB=local (npm run test:dynamodb-local) starts
+    // one DynamoDB Local for the run instead of an embedded engine per test.
+    globalSetup: ['test/support/fuzzSeedGlobalSetup.ts', 'test/support/dynamoDbLocalGlobalSetup.ts'],
     setupFiles: ['test/support/seedFuzzing.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

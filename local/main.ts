@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const scimToken = optionalEnv('PERIMETER_SCIM_TOKEN');
   const adminToken = optionalEnv('PERIMETER_ADMIN_TOKEN');
   const dynamodbEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
+  const tablePrefix = optionalEnv('PERIMETER_TABLE_PREFIX');
   const perimeter = await startPerimeter({
     port: intEnv('PORT', 8787),
     dataDir,
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ...(scimToken ? { scimToken } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(dynamodbEndpoint ? { dynamodbEndpoint } : {}),
+    ...(tablePrefix ? { tablePrefix } : {}),
   });
 
   for (const [role, token] of Object.entries(perimeter.tokens)) {

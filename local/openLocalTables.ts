@@ -2,21 +2,30 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HttpRequest } from '@smithy/types';
+import { ConfigError } from '../lib/config/ConfigError.js';
 import { createDocumentClient } from '../lib/adapters/dynamodb/createDocumentClient.js';
 import { ensureTables } from '../lib/adapters/dynamodb/ensureTables.js';
 import { repairPendingIndex } from '../lib/adapters/dynamodb/repairPendingIndex.js';
 import { accessTable, directoryTable, ledgerTable, operationsTable } from '../lib/adapters/dynamodb/tableDefinitions.js';
 import { startEmbeddedDynamo } from './startEmbeddedDynamo.js';
 
-export const TABLE_NAMES = {
-  directory: 'perimeter-directory',
-  ledger: 'perimeter-ledger',
-  access: 'perimeter-access',
-  operations: 'perimeter-operations',
-} as const;
+export type LocalTableNames = Readonly<Record<'directory' | 'ledger' | 'access' | 'operations', string>>;
+
+/**
+ * The tables of one Perimeter, `<prefix>-directory` and so on: several Perimeters (or test runs)
+ * can share one DynamoDB-compatible endpoint under different prefixes.
+ */
+export function localTableNames(prefix: string): LocalTableNames {
+  // DynamoDB's own rule for table names (3-255 of these characters), with room for the suffixes.
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(prefix)) throw new ConfigError(`Table prefix "${prefix}" must be 1-200 letters, digits, '_', '.' or '-'`);
+  return { directory: `${prefix}-directory`, ledger: `${prefix}-ledger`, access: `${prefix}-access`, operations: `${prefix}-operations` };
+}
+
+export const TABLE_NAMES: LocalTableNames = localTableNames('perimeter');
 
 export interface LocalTables {
   readonly db: DynamoDBDocumentClient;
+  readonly names: LocalTableNames;
   close(): Promise<void>;
 }
 
@@ -30,7 +39,10 @@ export async function openLocalTables(options: {
   readonly endpoint?: string;
   /** The external endpoint's credentials (DynamoDB Local and LocalStack accept any). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Default TABLE_NAMES. */
+  readonly names?: LocalTableNames;
 }): Promise<LocalTables> {
+  const names = options.names ?? TABLE_NAMES;
   const embedded = options.endpoint ? undefined : await startEmbeddedDynamo(options.inMemory ? undefined : resolve(options.dataDir, 'dynamodb'));
   const endpoint = options.endpoint ?? embedded?.endpoint;
   const client = new DynamoDBClient({
@@ -41,17 +53,18 @@ export async function openLocalTables(options: {
     ...(embedded ? { signer: { sign: async (request: HttpRequest) => withPlaceholderSignature(request, embedded.credentials.accessKeyId) } } : {}),
   });
   await ensureTables(client, [
-    { definition: directoryTable, tableName: TABLE_NAMES.directory },
-    { definition: ledgerTable, tableName: TABLE_NAMES.ledger },
-    { definition: accessTable, tableName: TABLE_NAMES.access },
-    { definition: operationsTable, tableName: TABLE_NAMES.operations },
+    { definition: directoryTable, tableName: names.directory },
+    { definition: ledgerTable, tableName: names.ledger },
+    { definition: accessTable, tableName: names.access },
+    { definition: operationsTable, tableName: names.operations },
   ]);
   const db = createDocumentClient({ client });
   // Before crash recovery reads the pending indexes: the embedded engine's index entries may lag
   // their items after a kill (see repairPendingIndex).
-  if (embedded) for (const table of [TABLE_NAMES.directory, TABLE_NAMES.access]) await repairPendingIndex(db, table);
+  if (embedded) for (const table of [names.directory, names.access]) await repairPendingIndex(db, table);
   return {
     db,
+    names,
     close: async () => {
       client.destroy();
       await embedded?.close();

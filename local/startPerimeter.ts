@@ -21,7 +21,7 @@ import { createFanoutHandler } from '../functions/fanout-worker/createFanoutHand
 import { localRoutes } from './localRoutes.js';
 import { createLocalServer } from './createLocalServer.js';
 import type { LocalHttpLimits } from './LocalHttpLimits.js';
-import { openLocalTables, TABLE_NAMES } from './openLocalTables.js';
+import { type LocalTableNames, localTableNames, openLocalTables, TABLE_NAMES } from './openLocalTables.js';
 import { type ResolvedToken, resolveLocalTokens } from './resolveLocalTokens.js';
 import { restrictDataDir } from './restrictDataDir.js';
 import { startLocalSchedules } from './startLocalSchedules.js';
@@ -39,6 +39,8 @@ export interface LocalOptions {
   readonly dynamodbEndpoint?: string;
   /** Its credentials, if it checks them (default placeholders). */
   readonly dynamodbCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Tables are `<prefix>-directory` and so on (default `perimeter`), so several can share an endpoint. */
+  readonly tablePrefix?: string;
   /** Keep the embedded engine in memory (tests); the data directory still holds the tokens. */
   readonly inMemory?: boolean;
   /** How often crash recovery looks for undelivered outboxes. */
@@ -64,6 +66,7 @@ export interface RunningPerimeter {
   readonly tokens: Record<'scim' | 'admin', ResolvedToken>;
   readonly app: Application;
   readonly stores: ApplicationStores;
+  readonly tables: LocalTableNames;
   readonly queue: LocalStepQueue;
   readonly scheduler: LocalScheduler;
   /** Runs the scheduled jobs that are due now (the scheduler also does this every second). */
@@ -85,12 +88,13 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await restrictDataDir(dataDir);
   const config = options.config ?? (await loadPerimeterConfig(options.configPath));
-  const tables = await openLocalTables({ dataDir, ...(options.inMemory ? { inMemory: true } : {}), ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}), ...(options.dynamodbCredentials ? { credentials: options.dynamodbCredentials } : {}) });
-  const queue = new LocalStepQueue(tables.db, TABLE_NAMES.operations);
-  const scheduler = new LocalScheduler(tables.db, TABLE_NAMES.operations);
+  const names = options.tablePrefix === undefined ? TABLE_NAMES : localTableNames(options.tablePrefix);
+  const tables = await openLocalTables({ dataDir, names, ...(options.inMemory ? { inMemory: true } : {}), ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}), ...(options.dynamodbCredentials ? { credentials: options.dynamodbCredentials } : {}) });
+  const queue = new LocalStepQueue(tables.db, names.operations);
+  const scheduler = new LocalScheduler(tables.db, names.operations);
   const app = buildApplication({
     db: tables.db,
-    tables: TABLE_NAMES,
+    tables: names,
     config,
     registry: options.registry ?? connectorRegistry,
     rotators: credentialRotators,
@@ -129,6 +133,7 @@ export async function startPerimeter(options: LocalOptions): Promise<RunningPeri
     tokens,
     app,
     stores: app.stores,
+    tables: names,
     queue,
     scheduler,
     runDueJobs: () => scheduler.runDue(runJob),

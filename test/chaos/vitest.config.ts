@@ -13,6 +13,8 @@ export default defineConfig({
     pool: 'forks',
     // One child Perimeter at a time on a two-core machine: kill timing depends on a free core.
     fileParallelism: false,
+    // PERIMETER_TEST_DYNAMODB=local: every incarnation on one DynamoDB Local (npm run test:dynamodb-local).
+    globalSetup: ['test/support/dynamoDbLocalGlobalSetup.ts'],
     testTimeout: 240_000,
     hookTimeout: 60_000,
   },

@@ -5,7 +5,6 @@ import { hashToken } from '../../lib/auth/hashToken.js';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { TOKEN_SECRETS } from '../../local/resolveLocalTokens.js';
 import { runAuditCommand } from '../../local/runAuditCommand.js';
-import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import type { MemoryApp} from '../fakes/MemoryConnector.js';
 import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
@@ -131,7 +130,7 @@ describe('audit API', () => {
 
     // Act: edit the stored event directly, as someone with table access could
     const db = (perimeter.stores.ledger as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
-    await db.send(new UpdateCommand({ TableName: TABLE_NAMES.ledger, Key: { chain: grant.chain, seq: grant.seq }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'event' }, ExpressionAttributeValues: { ':e': tampered } }));
+    await db.send(new UpdateCommand({ TableName: perimeter.tables.ledger, Key: { chain: grant.chain, seq: grant.seq }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'event' }, ExpressionAttributeValues: { ':e': tampered } }));
     const broken = await audit('/verify');
 
     // Assess

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Outbox, UserRecord } from '../../lib/domain/DirectoryRecords.js';
 import { spawnLocalPerimeter } from '../../local/spawnLocalPerimeter.js';
 import { startTestPerimeter, TEST_SCIM_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { testDynamoEnv } from '../support/testDynamo.js';
 import { waitUntil } from '../support/waitUntil.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -98,7 +99,7 @@ describe('durability', () => {
   it('loses no acknowledged write when the process is killed with SIGKILL mid-burst', async () => {
     // Prepare
     const dir = await dataDir();
-    const env = { PERIMETER_DATA_DIR: dir, PERIMETER_SCIM_TOKEN: TEST_SCIM_TOKEN, PERIMETER_ADMIN_TOKEN: TEST_SCIM_TOKEN };
+    const env = { ...testDynamoEnv(dir), PERIMETER_DATA_DIR: dir, PERIMETER_SCIM_TOKEN: TEST_SCIM_TOKEN, PERIMETER_ADMIN_TOKEN: TEST_SCIM_TOKEN };
     const first = await spawnLocalPerimeter(env);
     const acknowledged: { id: string; userName: string }[] = [];
     const create = async (n: number): Promise<void> => {

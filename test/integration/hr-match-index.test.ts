@@ -94,9 +94,11 @@ describe('HR events find existing people through the match-key index', () => {
 describe('the match-key index on a directory the previous version wrote', () => {
   let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
+  let table: string;
   beforeAll(async () => {
     engine = await startEmbeddedTables([{ definition: directoryTable, tableName: 'directory' }]);
     db = engine.db;
+    table = engine.tableName('directory');
   });
   afterAll(async () => {
     await engine.close();
@@ -106,13 +108,13 @@ describe('the match-key index on a directory the previous version wrote', () => 
     // Prepare: a user, then what the previous version would not have written: its entry, the marker.
     const now = new Date().toISOString();
     const attributes = { userName: 'dvaughan', [ENTERPRISE_USER_SCHEMA]: { employeeNumber: 'N-1910' } };
-    await new DynamoDirectoryStore(db, 'directory').putUser(
+    await new DynamoDirectoryStore(db, table).putUser(
       { id: 'u-dorothy', userName: 'dvaughan', active: true, version: 1, created: now, lastModified: now, attributes },
       undefined,
       { id: 'o1', createdAt: now, events: [], memberships: [] },
     );
-    await db.send(new DeleteCommand({ TableName: 'directory', Key: { pk: 'MATCH#EMPNO#N-1910', sk: 'u-dorothy' } }));
-    const legacy = new DynamoDirectoryStore(db, 'directory');
+    await db.send(new DeleteCommand({ TableName: table, Key: { pk: 'MATCH#EMPNO#N-1910', sk: 'u-dorothy' } }));
+    const legacy = new DynamoDirectoryStore(db, table);
 
     // Act
     const before = [await legacy.hasMatchIndex(), await legacy.findUserIdsByMatchKey('EMPNO#N-1910')];
@@ -123,6 +125,6 @@ describe('the match-key index on a directory the previous version wrote', () => 
     expect(indexed).toBe(1);
     expect(await legacy.findUserIdsByMatchKey('EMPNO#N-1910')).toEqual(['u-dorothy']);
     // Another process (a new Lambda container) sees the marker.
-    expect(await new DynamoDirectoryStore(db, 'directory').hasMatchIndex()).toBe(true);
+    expect(await new DynamoDirectoryStore(db, table).hasMatchIndex()).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ describe('Ledger on the embedded DynamoDB engine', () => {
   let store: DynamoLedgerStore;
   beforeAll(async () => {
     engine = await startEmbeddedTables([{ definition: ledgerTable, tableName: 'ledger' }]);
-    store = new DynamoLedgerStore(engine.db, 'ledger');
+    store = new DynamoLedgerStore(engine.db, engine.tableName('ledger'));
   });
   afterAll(async () => {
     await engine.close();

@@ -7,7 +7,6 @@ import { sealLedger } from '../../lib/audit/sealLedger.js';
 import { computeEventHash } from '../../lib/ledger/computeEventHash.js';
 import type { LedgerEvent } from '../../lib/domain/LedgerEvent.js';
 import { LocalLedgerArchive } from '../../lib/adapters/local/LocalLedgerArchive.js';
-import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { startTestPerimeter, TEST_ADMIN_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -48,7 +47,7 @@ describe('ledger retention', () => {
     // Act 2: tamper with the first kept event
     const db = (perimeter.stores.ledger as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
     const kept = after[0] as LedgerEvent;
-    await db.send(new UpdateCommand({ TableName: TABLE_NAMES.ledger, Key: { chain, seq: kept.seq }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'event' }, ExpressionAttributeValues: { ':e': JSON.stringify({ ...kept, outcome: 'failed' }) } }));
+    await db.send(new UpdateCommand({ TableName: perimeter.tables.ledger, Key: { chain, seq: kept.seq }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'event' }, ExpressionAttributeValues: { ':e': JSON.stringify({ ...kept, outcome: 'failed' }) } }));
 
     // Assess 2
     expect(await verify()).toMatchObject({ intact: false, firstBreak: { chain, seq: kept.seq } });

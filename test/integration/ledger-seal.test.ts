@@ -1,6 +1,5 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { startTestPerimeter, TEST_ADMIN_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 describe('sealing the ledger with checkpoints', () => {
@@ -26,7 +25,7 @@ describe('sealing the ledger with checkpoints', () => {
     const chain = `person#${ids[1]}`;
     const head = await perimeter.stores.ledger.chainHead(chain);
     const db = (perimeter.stores.ledger as unknown as { db: { send(command: unknown): Promise<unknown> } }).db;
-    await db.send(new DeleteCommand({ TableName: TABLE_NAMES.ledger, Key: { chain, seq: head?.seq } }));
+    await db.send(new DeleteCommand({ TableName: perimeter.tables.ledger, Key: { chain, seq: head?.seq } }));
     const report = await verify();
     const again = await perimeter.admin('/checkpoint', { method: 'POST' });
 

@@ -24,7 +24,8 @@ describe('local-mode data directory', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'perimeter-modes-'));
     await mkdir(join(dataDir, 'archive'), { mode: 0o755 });
     await writeFile(join(dataDir, 'archive', 'old.jsonl'), '{}\n', { mode: 0o644 });
-    perimeter = await startTestPerimeter({ dataDir });
+    // The embedded engine's own files are among what must be kept private.
+    perimeter = await startTestPerimeter({ dataDir, embedded: true });
     await perimeter.scim('/Users', { method: 'POST', body: { userName: 'modes@example.com' } });
   });
   afterAll(async () => {

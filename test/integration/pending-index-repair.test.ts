@@ -10,9 +10,11 @@ import { type EmbeddedTables, startEmbeddedTables } from '../support/startEmbedd
 describe('repairPendingIndex on the embedded engine', () => {
   let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
+  let table: string;
   beforeAll(async () => {
     engine = await startEmbeddedTables([{ definition: directoryTable, tableName: 'directory' }]);
     db = engine.db;
+    table = engine.tableName('directory');
   });
   afterAll(async () => {
     await engine.close();
@@ -20,20 +22,20 @@ describe('repairPendingIndex on the embedded engine', () => {
 
   it('rewrites a pending item without changing it, and recovery still finds it', async () => {
     // Prepare: a user whose outbox is undelivered, and one whose outbox was delivered
-    const store = new DynamoDirectoryStore(db, 'directory');
+    const store = new DynamoDirectoryStore(db, table);
     const now = new Date().toISOString();
     const user = (id: string) => ({ id, userName: `${id}@example.com`, active: true, version: 1, created: now, lastModified: now, attributes: { userName: `${id}@example.com` } });
     await store.putUser(user('pending'), undefined, { id: 'o1', createdAt: now, events: [], memberships: [] });
     await store.putUser(user('done'), undefined, { id: 'o2', createdAt: now, events: [], memberships: [] });
     await store.completeOutbox({ type: 'User', id: 'done' }, { id: 'o2', createdAt: now, events: [], memberships: [] });
-    const before = (await db.send(new GetCommand({ TableName: 'directory', Key: { pk: 'USER#pending', sk: 'USER' } }))).Item;
+    const before = (await db.send(new GetCommand({ TableName: table, Key: { pk: 'USER#pending', sk: 'USER' } }))).Item;
 
     // Act
-    const found = await repairPendingIndex(db, 'directory');
+    const found = await repairPendingIndex(db, table);
 
     // Assess
     expect(found).toBe(1);
-    expect((await db.send(new GetCommand({ TableName: 'directory', Key: { pk: 'USER#pending', sk: 'USER' } }))).Item).toEqual(before);
+    expect((await db.send(new GetCommand({ TableName: table, Key: { pk: 'USER#pending', sk: 'USER' } }))).Item).toEqual(before);
     expect((await store.listPendingOutboxes(10)).map((entry) => entry.key.id)).toEqual(['pending']);
   });
 });

@@ -19,8 +19,8 @@ export function onFreshTables<T>(definition: TableDefinition, open: (db: DynamoD
   });
   return async () => {
     if (!engine) throw new Error('onFreshTables: the engine starts in beforeAll; open from a test or a beforeEach');
-    const tableName = `${definition.id.toLowerCase()}-${++tables}`;
-    await engine.ensure([{ definition, tableName }]);
-    return open(engine.db, tableName);
+    const name = `${definition.id.toLowerCase()}-${++tables}`;
+    await engine.ensure([{ definition, tableName: name }]);
+    return open(engine.db, engine.tableName(name));
   };
 }

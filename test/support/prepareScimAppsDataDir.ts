@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LocalSecretStore } from '../../lib/adapters/local/LocalSecretStore.js';
 import type { FakeScimApi } from '../fakes/scim/FakeScimApi.js';
 import { TEST_ADMIN_TOKEN, TEST_SCIM_TOKEN } from './startTestPerimeter.js';
+import { testDynamoEnv } from './testDynamo.js';
 
 /** The bearer token the fake apps accept, stored as the connectors' credential. */
 const SAAS_TOKEN = 'fanout-test-saas-token';
@@ -37,5 +38,5 @@ export async function prepareScimAppsDataDir(fakes: readonly FakeScimApi[], opti
     }),
   );
   await (await LocalSecretStore.open({ dataDir })).putSecretValue('saas', SAAS_TOKEN);
-  return { dataDir, env: { PERIMETER_DATA_DIR: dataDir, PERIMETER_CONFIG: configPath, PERIMETER_SCIM_TOKEN: TEST_SCIM_TOKEN, PERIMETER_ADMIN_TOKEN: TEST_ADMIN_TOKEN } };
+  return { dataDir, env: { ...testDynamoEnv(dataDir), PERIMETER_DATA_DIR: dataDir, PERIMETER_CONFIG: configPath, PERIMETER_SCIM_TOKEN: TEST_SCIM_TOKEN, PERIMETER_ADMIN_TOKEN: TEST_ADMIN_TOKEN } };
 }

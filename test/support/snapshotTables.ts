@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import type { RunningPerimeter } from '../../local/startPerimeter.js';
 
 /** Every item of every table, keyed by table and primary key, as canonical-enough JSON. */
@@ -10,11 +9,11 @@ export type TableSnapshot = Readonly<Record<string, string>>;
  * nothing anywhere (directory, ledger, access, operations), not just in the table it expected.
  * A scan is fine here: test data sets are small, and it sees writes no port would show.
  */
-export async function snapshotTables(perimeter: Pick<RunningPerimeter, 'stores'>): Promise<TableSnapshot> {
+export async function snapshotTables(perimeter: Pick<RunningPerimeter, 'stores' | 'tables'>): Promise<TableSnapshot> {
   // The engine exposes ports, not its client; the ledger store holds the shared document client.
   const db = (perimeter.stores.ledger as unknown as { db: DynamoDBDocumentClient }).db;
   const snapshot: Record<string, string> = {};
-  for (const tableName of Object.values(TABLE_NAMES)) {
+  for (const tableName of Object.values(perimeter.tables)) {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../lib/observability/createJsonLogger.js';
 import { type LocalOptions, type RunningPerimeter, startPerimeter } from '../../local/startPerimeter.js';
+import { tablePrefixFor, testDynamo } from './testDynamo.js';
 
 export const TEST_SCIM_TOKEN = 'test-scim-token-0123456789abcdef';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -42,11 +43,15 @@ export interface TestPerimeterOptions {
   readonly secrets?: LocalOptions['secrets'];
   readonly connectorContext?: LocalOptions['connectorContext'];
   readonly httpLimits?: LocalOptions['httpLimits'];
+  /** On the embedded engine even in `npm run test:dynamodb-local` (tests of the engine itself). */
+  readonly embedded?: boolean;
 }
 
 export async function startTestPerimeter(options: TestPerimeterOptions = {}): Promise<TestPerimeter> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'perimeter-test-')));
+  // On the run's DynamoDB Local (npm run test:dynamodb-local), each data directory has its own tables.
+  const shared = options.dynamodbEndpoint === undefined && !options.embedded ? testDynamo() : undefined;
   const running = await startPerimeter({
     port: 0,
     dataDir,
@@ -58,6 +63,7 @@ export async function startTestPerimeter(options: TestPerimeterOptions = {}): Pr
     suspendedRecheckMs: 200,
     ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
     ...(options.dynamodbCredentials ? { dynamodbCredentials: options.dynamodbCredentials } : {}),
+    ...(shared ? { dynamodbEndpoint: shared.endpoint, dynamodbCredentials: shared.credentials, tablePrefix: tablePrefixFor(dataDir) } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),

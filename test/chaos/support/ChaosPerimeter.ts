@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type SpawnedPerimeter, spawnLocalPerimeter } from '../../../local/spawnLocalPerimeter.js';
+import { testDynamoEnv } from '../../support/testDynamo.js';
 import { describeKill, KILL_MARKER, type KillSpec } from './KillSpec.js';
 
 const KILL_HOOK = fileURLToPath(new URL('./killHook.mjs', import.meta.url));
@@ -46,7 +47,8 @@ export class ChaosPerimeter {
   public async start(kill?: KillSpec): Promise<StartOutcome> {
     if (this.running) throw new Error('Perimeter is already running');
     this.hookFired = false;
-    const env = { ...this.env, ...(kill ? { CHAOS_KILL: JSON.stringify(kill) } : {}) };
+    const dataDir = this.env.PERIMETER_DATA_DIR;
+    const env = { ...(dataDir ? testDynamoEnv(dataDir) : {}), ...this.env, ...(kill ? { CHAOS_KILL: JSON.stringify(kill) } : {}) };
     let spawned: SpawnedPerimeter;
     try {
       spawned = await spawnLocalPerimeter(env, kill ? ['--import', 'tsx', '--import', KILL_HOOK] : []);

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../lib/adapters/dynamodb/createDocumentClient.js';
 import { DynamoLedgerStore } from '../../../lib/adapters/dynamodb/DynamoLedgerStore.js';
+import { localTableNames, TABLE_NAMES } from '../../../local/openLocalTables.js';
 import { startEmbeddedDynamo } from '../../../local/startEmbeddedDynamo.js';
-import { TABLE_NAMES } from '../../../local/startPerimeter.js';
+import { tablePrefixFor, testDynamo } from '../../support/testDynamo.js';
 
 type Item = Record<string, unknown>;
 
@@ -29,28 +30,30 @@ export interface DataDirTables {
 /**
  * Opens a stopped Perimeter's data directory with the embedded engine alone (no recovery, no
  * queue, no scheduler), so what a crash left behind is seen as it is and not quietly finished by
- * the inspection itself, as starting Perimeter would do.
+ * the inspection itself, as starting Perimeter would do. On the run's DynamoDB Local, its tables there.
  */
 export async function openDataDirTables(dataDir: string): Promise<DataDirTables> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const engine = await startEmbeddedDynamo(join(dataDir, 'dynamodb'));
-  const db = createDocumentClient({ endpoint: engine.endpoint, credentials: engine.credentials });
+  const shared = testDynamo();
+  const engine = shared ? undefined : await startEmbeddedDynamo(join(dataDir, 'dynamodb'));
+  const tables = shared ? localTableNames(tablePrefixFor(dataDir)) : TABLE_NAMES;
+  const db = createDocumentClient({ endpoint: shared?.endpoint ?? engine?.endpoint, credentials: shared?.credentials ?? engine?.credentials });
   return {
-    ledger: new DynamoLedgerStore(db, TABLE_NAMES.ledger),
+    ledger: new DynamoLedgerStore(db, tables.ledger),
     leftoverWork: async () => {
-      const operations = await scanAll(db, TABLE_NAMES.operations);
+      const operations = await scanAll(db, tables.operations);
       const pk = (item: Item): string => String(item.pk);
       return {
         queued: operations.filter((item) => pk(item) === 'QUEUE').length,
         runningSteps: operations.filter((item) => pk(item).startsWith('STEP#') && (item.status ?? 'running') === 'running').length,
         deadLetters: operations.filter((item) => pk(item).startsWith('STEP#') && item.status === 'dead-lettered').length,
-        pendingOutboxes: (await scanAll(db, TABLE_NAMES.directory)).filter((item) => item.outboxId !== undefined).length,
-        pendingPlans: (await scanAll(db, TABLE_NAMES.access)).filter((item) => item.pendingPk !== undefined).length,
+        pendingOutboxes: (await scanAll(db, tables.directory)).filter((item) => item.outboxId !== undefined).length,
+        pendingPlans: (await scanAll(db, tables.access)).filter((item) => item.pendingPk !== undefined).length,
       };
     },
     close: async () => {
       db.destroy();
-      await engine.close();
+      await engine?.close();
     },
   };
 }

@@ -55,8 +55,9 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
   });
   // A table per test: what one test leaves queued never reaches another.
   beforeEach(async () => {
-    tableName = `operations-${++tables}`;
-    await engine.ensure([{ definition: operationsTable, tableName }]);
+    const name = `operations-${++tables}`;
+    await engine.ensure([{ definition: operationsTable, tableName: name }]);
+    tableName = engine.tableName(name);
   });
   afterEach(async () => {
     await Promise.all(started.splice(0).map((queue) => queue.stop()));
