@@ -26,7 +26,8 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   const java = spawn(
     'java',
     [`-Djava.library.path=${EMULATOR_DIR}DynamoDBLocal_lib`, '-jar', `${EMULATOR_DIR}DynamoDBLocal.jar`, '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
-    { cwd: EMULATOR_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+    // The environment switch too, which the engine also reads, in case a version ignores the flag.
+    { cwd: EMULATOR_DIR, env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const collect = (chunk: Buffer): void => {
