@@ -4,12 +4,12 @@ import type { HrEvent } from '../../../lib/domain/HrEvent.js';
 import { HrEventApplier, terminationJobId } from '../../../lib/hr/HrEventApplier.js';
 import { Ledger } from '../../../lib/ledger/Ledger.js';
 import type { Logger } from '../../../lib/observability/Logger.js';
+import { PeopleDirectory } from '../../../lib/directory/PeopleDirectory.js';
 import { ScimUsers } from '../../../lib/scim/ScimUsers.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../../lib/scim/scimSchemas.js';
 import { InMemoryDirectoryStore } from '../../fakes/InMemoryDirectoryStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
 import { InMemoryScheduler } from '../../fakes/InMemoryScheduler.js';
-import { InMemorySourceClock } from '../../fakes/InMemorySourceClock.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -44,8 +44,8 @@ describe('HrEventApplier on the in-memory directory', () => {
     scheduler = new InMemoryScheduler();
     ledgerStore = new InMemoryLedgerStore();
     const ledger = new Ledger(ledgerStore, now);
-    users = new ScimUsers({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now });
-    applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new InMemorySourceClock(), now });
+    users = new ScimUsers({ store: directory, people: new PeopleDirectory({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now }) });
+    applier = new HrEventApplier({ people: new PeopleDirectory({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now }), directory, scheduler, ledger, now });
     // What recovery does at start: from here on the index serves every lookup.
     await directory.backfillMatchIndex();
   });

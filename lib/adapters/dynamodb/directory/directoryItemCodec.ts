@@ -47,6 +47,8 @@ function userItem(user: UserRecord): Item & ItemKey {
     // The name this user holds a claim on: compared when another user wants it, released with the item.
     userNameKey: userNameKey(user.userName),
     active: user.active,
+    ...(user.sources ? { sources: user.sources } : {}),
+    ...(user.activeSetBy ? { activeSetBy: user.activeSetBy } : {}),
     ...commonAttributes(user, 'User'),
   };
 }
@@ -76,7 +78,13 @@ function commonAttributes(record: UserRecord | GroupRecord, type: ResourceType):
 }
 
 function toUser(item: Item): UserRecord {
-  return { ...baseRecord(item), userName: String(item.userName), active: item.active === true };
+  return {
+    ...baseRecord(item),
+    userName: String(item.userName),
+    active: item.active === true,
+    ...(item.sources !== null && typeof item.sources === 'object' ? { sources: item.sources as Record<string, string> } : {}),
+    ...(typeof item.activeSetBy === 'string' ? { activeSetBy: item.activeSetBy } : {}),
+  };
 }
 
 function toGroup(item: Item): GroupRecord {
