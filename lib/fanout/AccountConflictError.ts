@@ -1,3 +1,6 @@
+/** The log line of every account conflict: the fan-out worker's "Account conflicts" alarm counts it. */
+export const ACCOUNT_CONFLICT_MESSAGE = 'Account conflict';
+
 /**
  * A step refused because the app account it would act on is not the person's: another person's
  * link holds it, or the app said "already exists" with an account whose correlation attribute is

@@ -15,7 +15,7 @@ import type { Logger } from '../observability/Logger.js';
 import type { PlanStep } from '../domain/PlanStep.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { StepStore } from '../ports/StepStore.js';
-import { AccountConflictError } from './AccountConflictError.js';
+import { ACCOUNT_CONFLICT_MESSAGE, AccountConflictError } from './AccountConflictError.js';
 import { backoffDelay } from './backoffDelay.js';
 import type { ConnectorRuntime, RuntimeConnector } from './ConnectorRuntime.js';
 
@@ -34,9 +34,6 @@ export interface StepExecutorDependencies {
   /** How long a step of a suspended app waits before it looks again (default 30 s). */
   readonly suspendedRecheckMs?: number;
 }
-
-/** The log line of every account conflict (the fan-out worker's account-conflict alarm counts it). */
-export const ACCOUNT_CONFLICT_MESSAGE = 'Account conflict';
 
 /** While an app is suspended its steps wait this long between looks. */
 const SUSPENDED_RECHECK_MS = 30_000;
