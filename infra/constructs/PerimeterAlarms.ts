@@ -5,13 +5,14 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/config/ConfigError.js';
 import { ACCOUNT_CONFLICT_MESSAGE } from '../../lib/fanout/AccountConflictError.js';
+import { errorLineMetricFilter } from './errorLineMetricFilter.js';
 
 /** Where the "Account conflicts" alarm's metric is published. */
 export const ACCOUNT_CONFLICT_NAMESPACE = 'Perimeter';
@@ -129,20 +130,13 @@ export class PerimeterAlarms extends Construct {
       'the API answered 5XX (a function failed or timed out behind it); see the API access log and the function\'s log group.',
     );
 
-    const conflictFilters = (props.workerLogGroups ?? []).map(
-      (logGroup, i) =>
-        new logs.MetricFilter(this, `AccountConflictFilter${i + 1}`, {
-          logGroup,
-          // The JSON logger's line: {"level":"error",...,"message":"Account conflict",...}.
-          filterPattern: logs.FilterPattern.all(
-            logs.FilterPattern.stringValue('$.level', '=', 'error'),
-            logs.FilterPattern.stringValue('$.message', '=', ACCOUNT_CONFLICT_MESSAGE),
-          ),
-          metricNamespace: ACCOUNT_CONFLICT_NAMESPACE,
-          metricName: ACCOUNT_CONFLICT_METRIC,
-          metricValue: '1',
-          unit: cloudwatch.Unit.COUNT,
-        }),
+    const conflictFilters = (props.workerLogGroups ?? []).map((logGroup, i) =>
+      errorLineMetricFilter(this, `AccountConflictFilter${i + 1}`, {
+        logGroup,
+        message: ACCOUNT_CONFLICT_MESSAGE,
+        metricNamespace: ACCOUNT_CONFLICT_NAMESPACE,
+        metricName: ACCOUNT_CONFLICT_METRIC,
+      }),
     );
     // Every filter publishes the same metric (no dimensions), so one alarm counts them all.
     const [firstConflictFilter] = conflictFilters;
