@@ -222,17 +222,25 @@ export class StepExecutor {
   /**
    * The app's id for the person's account: their link, else one the app finds for them that no
    * other person's link holds and that correlates with them exactly (then linked). A folding app
-   * finds a look-alike's "account" in another person's; that one is never returned.
+   * finds a look-alike's "account" in another person's; that one is never returned. Costs one
+   * conditional write per step on a recorded account (the link claim, a no-op once held).
    */
   private async accountIdOf(personId: string, step: PlanStep, runtime: RuntimeConnector): Promise<string | undefined> {
     const { access } = this.deps;
-    const known = await access.getActual(personId, step.app);
-    if (known?.accountId && known.status !== 'deleted') return known.accountId;
     const { connector } = runtime;
+    const keyOf = (accountId: string): string => (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
+    const known = await access.getActual(personId, step.app);
+    if (known?.accountId && known.status !== 'deleted') {
+      // Held already, or claimed now (a row from before links were records): a row that an older
+      // Perimeter adopted from another person's account is refused, not acted on.
+      const link = await access.linkAccount(personId, step.app, keyOf(known.accountId), this.now().toISOString());
+      if (!link.linked) await this.refuseOthersAccount(step, known.accountId, link.holder);
+      return known.accountId;
+    }
     if (!isAccountManager(connector)) return undefined;
     const found = await connector.findAccount(step.person);
     if (!found) return undefined;
-    const linkKey = connector.accountKey?.(found.accountId) ?? found.accountId;
+    const linkKey = keyOf(found.accountId);
     const holder = await access.accountHolder(step.app, linkKey);
     if (holder === personId) return found.accountId;
     if (holder !== undefined || !connector.correlates(found, step.person)) return undefined;

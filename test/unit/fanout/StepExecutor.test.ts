@@ -410,6 +410,22 @@ describe('StepExecutor', () => {
       expect((await steps.listDeadLetters(10)).letters[0]?.error).toMatch(/^account-conflict: code: account acct-9 is linked to person p2, not to person p1/);
     });
 
+    it('refuses to act on an account two rows of an older Perimeter name, once one of them holds its link', async () => {
+      // Prepare: the old adoption bug left p1 and p2 both recorded with acct-9; p2's step claims it first.
+      const accountId = await existingAccount();
+      await access.applyActual('p2', 'code', { status: 'active', accountId, at: new Date(T0).toISOString() });
+      await executor.execute(step('revokeSessions', { personId: 'p2', eventId: 'evt-p2' }));
+
+      // Act
+      const disposition = await executor.execute(step('disableAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'dead-lettered' });
+      expect(code.calls.map((call) => call.op)).toEqual(['revokeSessions']);
+      expect(code.accounts.get(accountId)?.account.active).toBe(true);
+      expect(access.links.get(JSON.stringify(['code', accountId]))).toBe('p2');
+    });
+
     it('links the account it creates, and a deletion releases the link', async () => {
       // Act
       await executor.execute(step('createAccount'));
