@@ -125,4 +125,26 @@ describe('account links against a folding SCIM app (real fan-out over HTTP)', ()
     expect(app.user(byHand)?.active).toBe(true);
     expect(await perimeter.stores.access.accountHolder('wiki', byHand)).toBeUndefined();
   });
+
+  it('reconciliation attributes an account to the person its link names, not to whoever its name suggests', async () => {
+    // Prepare: the IdP renames the person; the app keeps the account's old userName.
+    const name = suffix();
+    const person = await join(`olga.${name}@example.com`);
+    const accountId = String((await appUser(person))?.id);
+    const renamed = await perimeter.scim(`/Users/${person}`, {
+      method: 'PATCH',
+      body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: `olga.smith.${name}@example.com` }] },
+    });
+    expect(renamed.status).toBe(200);
+    await perimeter.queue.drained();
+
+    // Act
+    const reconciled = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'wiki' } });
+
+    // Assess
+    expect(reconciled.status).toBe(200);
+    const orphans = (reconciled.body.reports[0].orphans as { accountId: string }[]).map((orphan) => orphan.accountId);
+    expect(app.user(accountId)?.userName).toBe(`olga.${name}@example.com`);
+    expect(orphans).not.toContain(accountId);
+  });
 });
