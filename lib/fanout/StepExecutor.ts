@@ -182,9 +182,9 @@ export class StepExecutor {
     connector: Connector & AccountManager,
   ): Promise<{ result: ChangeResult; accountId: string; status: AccountStatus }> {
     const { access } = this.deps;
+    const linkKey = (accountId: string): string => connector.accountKey?.(accountId) ?? accountId;
     // An app whose ids come from the person (a GitHub login) would otherwise be asked to create,
     // or re-invite, an account another person's link holds.
-    const linkKey = (accountId: string): string => connector.accountKey?.(accountId) ?? accountId;
     const planned = connector.plannedAccountId?.(step.person);
     if (planned !== undefined) await this.refuseOthersAccount(step, planned, await access.accountHolder(step.app, linkKey(planned)));
     const created = await connector.createAccount(step.person, step.stepId);
