@@ -1,4 +1,5 @@
 import type { Compare, Filter } from 'scim2-parse-filter';
+import { identifierKeys } from '../directory/identifiers/identifierKeys.js';
 import { type AttributePath, hasValueSubAttribute, type Json, resolveAttributePath, valuesAt } from './attributePath.js';
 import type { ScimResourceType } from './scimSchemas.js';
 
@@ -85,6 +86,10 @@ function compare(filter: Compare, actual: unknown, path: AttributePath): boolean
   }
   if (typeof actual !== 'string' || typeof expected !== 'string') return false;
   let a = actual;
+  if (filter.op === 'eq' && path.schema === undefined && path.names.length === 1 && path.names[0] === 'userName') {
+    // The directory's userName lookup compares canonical forms (README "Identifiers"); so does this.
+    return identifierKeys.userName(a) === identifierKeys.userName(expected);
+  }
   if (!config.caseExact) {
     a = a.toLowerCase();
     expected = expected.toLowerCase();

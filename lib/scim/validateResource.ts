@@ -1,4 +1,5 @@
 import SCIMMY from 'scimmy';
+import { canonicalUserName } from '../directory/identifiers/canonicalUserName.js';
 import { coerceEntraValues } from './coerceEntraValues.js';
 import { safeErrorDetail } from './safeErrorDetail.js';
 import { isScimError, scimError } from './scimError.js';
@@ -50,6 +51,12 @@ export function validateResource(type: ScimResourceType, body: unknown, options:
   const required = type === 'User' ? 'userName' : 'displayName';
   if (typeof attributes[required] !== 'string' || (attributes[required] as string).trim() === '') {
     throw scimError(400, 'invalidValue', `Attribute '${required}' is required and must not be empty`);
+  }
+  if (type === 'User') {
+    // RFC 8265 (README "Identifiers"). The userName is stored as sent, since clients expect their
+    // value back, and is compared by its canonical form.
+    const canonical = canonicalUserName(attributes.userName as string);
+    if (!canonical.ok) throw scimError(400, 'invalidValue', `Attribute 'userName' ${canonical.detail}`);
   }
   for (const [name, limit] of Object.entries(MAX_IDENTIFIER_LENGTHS)) {
     const value = attributes[name];

@@ -572,7 +572,10 @@ export function describeDirectoryStoreContract(name: string, openStore: () => Pr
 
         // Assess
         expect(before).toBe(false);
-        expect([first, second]).toEqual([2, 2]);
+        expect([first, second]).toEqual([
+          { users: 2, collidingUserIds: [] },
+          { users: 2, collidingUserIds: [] },
+        ]);
         expect(await store.hasMatchIndex()).toBe(true);
         expect(await store.findUserIdsByMatchKey(employeeNumberKey('N-2'))).toEqual(['u2']);
       });

@@ -10,7 +10,7 @@ function dependencies(calls: string[], extra: Partial<ScheduledTaskDependencies>
   const record = <T>(name: string, value: T) => async (): Promise<T> => (calls.push(name), value);
   return {
     config: parsePerimeterConfig({}, 'test'),
-    directory: { hasMatchIndex: record('hasMatchIndex', true), backfillMatchIndex: record('backfill', 0) },
+    directory: { hasMatchIndex: record('hasMatchIndex', true), backfillMatchIndex: record('backfill', { users: 0, collidingUserIds: [] }) },
     relay: { recover: record('relay.recover', 0) },
     planner: { recover: record('planner.recover', 0) },
     reconcile: async () => (calls.push('reconcile job'), { job: { id: 'j1', status: 'succeeded', slices: 1 } as Job, started: true }),
