@@ -26,7 +26,7 @@ function userNameKey(userName: string): string {
 }
 
 /** Past this many bytes a skeleton is claimed by its digest: a claim's key must fit DynamoDB's 2048. */
-const MAX_SKELETON_KEY_BYTES = 1024;
+const MAX_SKELETON_KEY_BYTES = 512;
 
 /**
  * What makes two userNames look alike: the UTS #39 skeleton of the canonical form. A skeleton can
