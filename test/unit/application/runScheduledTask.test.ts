@@ -30,6 +30,21 @@ describe('scheduled tasks', () => {
     expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover']);
   });
 
+  it('backfills an incomplete index first and reports colliding users by id only', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }) };
+    const directory = { hasMatchIndex: async () => false, backfillMatchIndex: async () => (calls.push('backfill'), { users: 3, collidingUserIds: ['u-2'] }) };
+
+    // Act
+    await runScheduledTask(dependencies(calls, { directory, logger }), 'recover');
+
+    // Assess
+    expect(calls).toEqual(['backfill', 'relay.recover', 'planner.recover']);
+    expect(warnings).toEqual([{ message: "Existing users whose userName equals or looks like an earlier user's", fields: { userIds: ['u-2'] } }]);
+  });
+
   it('reconciles every app', async () => {
     const calls: string[] = [];
     expect(await runScheduledTask(dependencies(calls), 'reconcile')).toBe('reconcile');
