@@ -609,7 +609,7 @@ export function describeDirectoryStoreContract(name: string, openStore: () => Pr
         expect((await store.findUserByUserName('paypal@example.com'))).toBeUndefined();
       });
 
-      clause('keeps no look-alike claim from a rename refused as stale', async (store) => {
+      clause('keeps no look-alike claim from a rename refused as stale, and the kept name\'s look-alikes taken', async (store) => {
         // Prepare
         await store.backfillMatchIndex();
         const v1 = await putUser(user('u1', 'ann@example.com'));
@@ -618,9 +618,10 @@ export function describeDirectoryStoreContract(name: string, openStore: () => Pr
         // Act
         const stale = await refusal(store.putUser(next(v1, { userName: 'bob@example.com' }), v1, outbox()));
         await putUser(user('u2', 'b0b@example.com'));
+        const kept = await refusal(store.putUser(user('u3', '\u0430nn@example.com'), undefined, outbox()));
 
         // Assess
-        expect(stale).toBe('versionMismatch');
+        expect([stale, kept]).toEqual(['versionMismatch', 'uniqueness']);
         expect((await store.getUser('u1'))?.userName).toBe('ann@example.com');
         expect(await userIds()).toEqual(['u1', 'u2']);
       });
