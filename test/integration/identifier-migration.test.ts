@@ -29,7 +29,8 @@ describe('identifier claims of a directory written before canonical userNames', 
     // What the previous version wrote: its key was userName.normalize('NFC').toLowerCase().
     for (const user of [legacyUser('u-bob', 'bob@example.com', 0), legacyUser('u-wide-bob', '\uFF42\uFF4F\uFF42@example.com', 1), legacyUser('u-grace', '\uFF47race@example.com', 2)]) {
       const oldKey = user.userName.normalize('NFC').toLowerCase();
-      const { lookalikeKey: _absent, ...item } = { ...codec.userItem(user), userNameKey: oldKey };
+      const item: Record<string, unknown> = { ...codec.userItem(user), userNameKey: oldKey };
+      delete item.lookalikeKey;
       await db.send(new PutCommand({ TableName: table, Item: item }));
       await db.send(new PutCommand({ TableName: table, Item: { pk: `USERNAME#${oldKey}`, sk: 'CLAIM', type: 'UserNameClaim', ownerId: user.id, claimedAt: user.created } }));
     }
