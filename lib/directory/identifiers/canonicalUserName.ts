@@ -1,8 +1,9 @@
+import { satisfiesDirectionalityRule } from './directionalityRule.js';
 import { identifierClass, type IdentifierClassRefusal } from './identifierClass.js';
 import { widthMapping } from './widthMapping.js';
 
 /** The rule a refused identifier breaks. */
-export type IdentifierRule = 'empty' | 'spaces' | IdentifierClassRefusal;
+export type IdentifierRule = 'empty' | 'spaces' | 'directionality' | IdentifierClassRefusal;
 
 export type CanonicalUserName =
   | { readonly ok: true; readonly value: string }
@@ -23,9 +24,7 @@ const RULE_TEXT: Readonly<Record<IdentifierClassRefusal, string>> = {
  * mapped, lower-cased (Unicode toLowerCase, RFC 8264 §5.2.3) and NFC-normalised (§5.2.4); two
  * userNames are the same exactly when their canonical forms are equal. A refusal names the rule
  * and the code point as U+XXXX, never the raw character (it may be a control character).
- *
- * Not applied: the directionality rule (RFC 8265 §3.3.3 step 5, RFC 5893), which only refuses
- * some mixes of right-to-left and left-to-right text; look-alikes are handled by confusableSkeleton.
+ * Look-alikes that the profile accepts are confusableSkeleton's concern.
  */
 export function canonicalUserName(raw: string): CanonicalUserName {
   // Preparation (§3.3.2): width mapping first, so an ideographic space counts as a space.
@@ -36,8 +35,15 @@ export function canonicalUserName(raw: string): CanonicalUserName {
   const prepared = check(mapped);
   if (prepared) return prepared;
   // Enforcement (§3.3.3): case mapping, then normalisation; the result must still be in the class.
-  const value = parts.map((part) => part.toLowerCase().normalize('NFC')).join(' ');
-  return check(value) ?? { ok: true, value };
+  const enforced = parts.map((part) => part.toLowerCase().normalize('NFC'));
+  const value = enforced.join(' ');
+  const refused = check(value);
+  if (refused) return refused;
+  // Step 5, per userpart as the rest of the profile.
+  if (!enforced.every(satisfiesDirectionalityRule)) {
+    return refuse('directionality', 'mixes right-to-left and left-to-right text in an order the Bidi Rule (RFC 5893) refuses');
+  }
+  return { ok: true, value };
 }
 
 function check(text: string): CanonicalUserName | undefined {

@@ -1,11 +1,10 @@
 import prototypes from 'unhomoglyph/data.json' with { type: 'json' };
 
-/** confusables.txt as source → prototype, built on first use (about 6,300 entries). */
-let prototypeMap: Map<string, string> | undefined;
+/** confusables.txt as source → prototype (about 6,300 entries), read as it is: no copy at start. */
+const PROTOTYPES = prototypes as Readonly<Record<string, string>>;
 
 function prototypeOf(symbol: string): string {
-  prototypeMap ??= new Map(Object.entries(prototypes as Record<string, string>));
-  return prototypeMap.get(symbol) ?? symbol;
+  return Object.hasOwn(PROTOTYPES, symbol) ? (PROTOTYPES[symbol] as string) : symbol;
 }
 
 /** UTS #39 §4 internalSkeleton: NFD, every code point replaced by its prototype, NFD again. */

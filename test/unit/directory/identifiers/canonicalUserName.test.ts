@@ -55,6 +55,13 @@ describe('canonicalUserName (RFC 8265 UsernameCaseMapped)', () => {
     expect(/[\p{Cc}\p{Cf}]/u.test(detail)).toBe(false);
   });
 
+  it('applies the Bidi Rule to right-to-left text (RFC 8265 §3.3.3 step 5, RFC 5893 §2)', () => {
+    // Hebrew and Arabic names, one ending in a digit, and Hebrew beside a Latin userpart: valid
+    expect(['\u05E9\u05DC\u05D5\u05DD', '\u0645\u062D\u0645\u062F', '\u05E9\u05DC\u05D5\u05DD2', 'dana \u05E9\u05DC\u05D5\u05DD'].map(rule)).toEqual([undefined, undefined, undefined, undefined]);
+    // Latin then Hebrew in one userpart; a leading digit; Hebrew then a Latin domain
+    expect(['abc\u05E9\u05DC\u05D5\u05DD', '1\u05E9\u05DC\u05D5\u05DD', '\u05E9\u05DC\u05D5\u05DD@example.com'].map(rule)).toEqual(['directionality', 'directionality', 'directionality']);
+  });
+
   it.each([' jane', 'jane ', 'jane  doe', '\u3000jane'])('refuses a leading, trailing or doubled space: %j', (raw) => {
     expect(rule(raw)).toBe('spaces');
   });
