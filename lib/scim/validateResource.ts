@@ -52,17 +52,17 @@ export function validateResource(type: ScimResourceType, body: unknown, options:
   if (typeof attributes[required] !== 'string' || (attributes[required] as string).trim() === '') {
     throw scimError(400, 'invalidValue', `Attribute '${required}' is required and must not be empty`);
   }
-  if (type === 'User') {
-    // RFC 8265 (README "Identifiers"). The userName is stored as sent, since clients expect their
-    // value back, and is compared by its canonical form.
-    const canonical = canonicalUserName(attributes.userName as string);
-    if (!canonical.ok) throw scimError(400, 'invalidValue', `Attribute 'userName' ${canonical.detail}`);
-  }
   for (const [name, limit] of Object.entries(MAX_IDENTIFIER_LENGTHS)) {
     const value = attributes[name];
     if (typeof value === 'string' && value.length > limit) {
       throw scimError(400, 'invalidValue', `Attribute '${name}' must be at most ${limit} characters`);
     }
+  }
+  if (type === 'User') {
+    // RFC 8265 (README "Identifiers"), once the length is known to be bounded. The userName is
+    // stored as sent, since clients expect their value back, and is compared by its canonical form.
+    const canonical = canonicalUserName(attributes.userName as string);
+    if (!canonical.ok) throw scimError(400, 'invalidValue', `Attribute 'userName' ${canonical.detail}`);
   }
   // A new user without `active` is active; an update that leaves it unassigned (PUT without it,
   // PATCH remove) keeps what the user had: removing the attribute must not re-enable a leaver.
