@@ -163,7 +163,8 @@ export class HrEventApplier {
       if (linked[0]) return directory.getUser(linked[0]);
     }
     const number = event.attributes.employeeNumber ?? (event.employeeId || undefined);
-    const email = event.attributes.workEmail?.toLowerCase();
+    // Compared by canonical form (README "Identifiers") in the userName lookup and the match keys.
+    const email = event.attributes.workEmail;
     if (email) {
       const byUserName = await directory.findUserByUserName(email);
       if (byUserName) return byUserName;

@@ -66,6 +66,21 @@ describe('HrEventApplier on the in-memory directory', () => {
     expect(await history(personId)).toEqual(['lifecycle.joiner', 'lifecycle.mover']);
   });
 
+  it('matches a work email that differs only by width and case from an existing person, creating no one', async () => {
+    // Prepare: one person found by userName, one by a secondary email only
+    const ada = await users.create({ schemas: [USER_SCHEMA], userName: 'ada@example.com' }, { baseUrl: '', actor: 'okta' });
+    const grace = await users.create({ schemas: [USER_SCHEMA], userName: 'ghopper', emails: [{ value: 'grace@example.com', type: 'work' }] }, { baseUrl: '', actor: 'okta' });
+
+    // Act: fullwidth letters and upper case (the RFC 8265 width and case mappings)
+    const byUserName = await applier.apply(hrEvent('hire', 'E-1', { workEmail: '\uFF21\uFF24\uFF21@EXAMPLE.com', title: 'Analyst' }));
+    const byEmail = await applier.apply(hrEvent('hire', 'E-2', { workEmail: '\uFF27race@Example.COM', title: 'Admiral' }));
+
+    // Assess
+    expect(byUserName).toMatchObject({ outcome: 'applied', personId: ada.resource.id });
+    expect(byEmail).toMatchObject({ outcome: 'applied', personId: grace.resource.id });
+    expect(await directory.listUsers()).toHaveLength(2);
+  });
+
   it('matches an IdP-provisioned user by employee number through the match-key index, creating no one', async () => {
     // Prepare: provisioned by the IdP, with a userName that is not the work email
     const created = await users.create(
