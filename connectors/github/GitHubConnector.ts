@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { sameIdentifier } from '../../lib/connector-sdk/sameIdentifier.js';
 import type { JsonRequest, JsonResponse } from '../../lib/connector-sdk/requestJson.js';
 import type {
   AccountLister,
@@ -76,13 +77,55 @@ export class GitHubConnector implements Connector, AccountManager, EntitlementPr
     return membership && toAccount(membership, login);
   }
 
-  /** Invites the person as a plain member. An existing membership is left as it is, role included. */
+  /**
+   * Invites the person as a plain member. An existing membership (an invitation or a member) is
+   * reported `existing` and left as it is, role included: it may be another person's, mapped to
+   * the same login, which only the engine's account links can tell.
+   */
   public async createAccount(person: PersonSnapshot, _idempotencyKey: string): Promise<AccountResult> {
     const login = githubLoginFor(person, this.settings);
     const existing = await this.getMembership(login);
-    if (existing) return { changed: false, account: toAccount(existing, login) };
+    if (existing) return { changed: false, existing: true, account: toAccount(existing, login) };
     const created = await this.setRole(login, 'member');
     return { changed: true, account: toAccount(created, login) };
+  }
+
+  /** GitHub logins are ASCII and case-insensitive, so `sameIdentifier` is GitHub's own comparison. */
+  public correlates(account: AppAccount, person: PersonSnapshot): boolean {
+    try {
+      return sameIdentifier(account.accountId, githubLoginFor(person, this.settings));
+    } catch (error) {
+      // A person without a usable login correlates with no account.
+      if (error instanceof ConnectorError) return false;
+      throw error;
+    }
+  }
+
+  /** Logins are case-insensitive: one account whatever capitals GitHub or the person use. */
+  public accountKey(accountId: string): string {
+    return accountId.toLowerCase();
+  }
+
+  /** Account ids are logins, known before the invitation: the engine checks its links first. */
+  public plannedAccountId(person: PersonSnapshot): string | undefined {
+    try {
+      return githubLoginFor(person, this.settings);
+    } catch (error) {
+      // No usable login: createAccount reports why.
+      if (error instanceof ConnectorError) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * A member of an organization is never switched off (removing is all there is), so an existing
+   * membership is enabled already; a missing one is not this call's to invite.
+   */
+  public async enableAccount(accountId: string, _idempotencyKey: string): Promise<AccountResult> {
+    const login = checkedLogin(accountId);
+    const membership = await this.getMembership(login);
+    if (!membership) throw new ConnectorError('notFound', 'github enable: no such organization membership', { status: 404 });
+    return { changed: false, account: toAccount(membership, login) };
   }
 
   /**

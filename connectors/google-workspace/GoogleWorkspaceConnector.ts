@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { sameIdentifier } from '../../lib/connector-sdk/sameIdentifier.js';
 import { type JsonRequest, type JsonResponse, requestJson } from '../../lib/connector-sdk/requestJson.js';
 import { randomPassword } from '../../lib/connector-sdk/randomPassword.js';
 import type {
@@ -96,7 +97,7 @@ export class GoogleWorkspaceConnector
   public async createAccount(person: PersonSnapshot, _idempotencyKey: string): Promise<AccountResult> {
     const primaryEmail = primaryEmailFor(person);
     const existing = await this.getUser(primaryEmail);
-    if (existing) return this.ensureActive(existing);
+    if (existing) return { changed: false, existing: true, account: toAccount(existing) };
     const organizations = organizationsFor(person, undefined);
     let created: GoogleUser;
     try {
@@ -113,9 +114,19 @@ export class GoogleWorkspaceConnector
       if (!(error instanceof ConnectorError && error.kind === 'conflict')) throw error;
       const raced = await this.getUser(primaryEmail);
       if (!raced) throw error;
-      return this.ensureActive(raced);
+      return { changed: false, existing: true, account: toAccount(raced) };
     }
     return { changed: true, account: toAccount(created) };
+  }
+
+  /** The primary email is the correlation attribute (users.get takes it as the userKey). */
+  public correlates(account: AppAccount, person: PersonSnapshot): boolean {
+    const primaryEmail = primaryEmailOrUndefined(person);
+    return primaryEmail !== undefined && account.email !== undefined && sameIdentifier(account.email, primaryEmail);
+  }
+
+  public async enableAccount(accountId: string, _idempotencyKey: string): Promise<AccountResult> {
+    return this.ensureActive(await this.requireUser(accountId));
   }
 
   public async updateAccount(accountId: string, person: PersonSnapshot, _idempotencyKey: string): Promise<AccountResult> {
@@ -241,7 +252,7 @@ export class GoogleWorkspaceConnector
     return false;
   }
 
-  /** Re-enables a suspended account that a joiner step asks to create (a rehire, a reversed leaver). */
+  /** Re-enables a suspended account the engine linked (a rehire, a reversed leaver). */
   private async ensureActive(user: GoogleUser): Promise<AccountResult> {
     if (user.suspended !== true) return { changed: false, account: toAccount(user) };
     const response = await this.call<GoogleUser>({
@@ -306,12 +317,19 @@ function toAccount(user: GoogleUser): AppAccount {
 
 /**
  * The Google primary email for a person: the userName when it is an address (the usual SCIM
- * userName), else the email. Neither is a configuration problem, not something to retry.
+ * userName), else the email. Neither is a configuration problem, not something to retry. Only
+ * ASCII letters are lowercased: JavaScript's full case mapping turns a look-alike such as
+ * "\u212Aate@" (KELVIN SIGN) into another person's "kate@".
  */
 function primaryEmailFor(person: PersonSnapshot): string {
+  const primaryEmail = primaryEmailOrUndefined(person);
+  if (primaryEmail === undefined) throw new ConnectorError('rejected', 'google: the person has neither a userName nor an email that is an email address');
+  return primaryEmail;
+}
+
+function primaryEmailOrUndefined(person: PersonSnapshot): string | undefined {
   const candidate = [person.userName, person.email].find((value) => value !== undefined && /^[^@\s]+@[^@\s]+$/.test(value.trim()));
-  if (candidate === undefined) throw new ConnectorError('rejected', 'google: the person has neither a userName nor an email that is an email address');
-  return candidate.trim().toLowerCase();
+  return candidate?.trim().replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 /** "group:<group email>" is the only entitlement Google Workspace has here. */

@@ -1,6 +1,7 @@
 import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { sameIdentifier } from '../../lib/connector-sdk/sameIdentifier.js';
 import { type JsonRequest, type JsonResponse, requestJson } from '../../lib/connector-sdk/requestJson.js';
 import { randomPassword } from '../../lib/connector-sdk/randomPassword.js';
 import type {
@@ -58,9 +59,11 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * and addressed by their object id afterwards.
  *
  * Graph has no idempotency keys, so each mutation reads first or treats Graph's "already done"
- * answers as success: 400 "...already exist..." when adding a member twice, 404 when removing one
- * that is gone, and the userPrincipalName conflict when a lost create is retried. Throttling is
- * 429 (and sometimes 503) with Retry-After, which requestJson already honours.
+ * answers as success: 400 "...already exist..." when adding a member twice and 404 when removing
+ * one that is gone. The userPrincipalName conflict of a create (a lost create retried, or an
+ * account Graph holds under a UPN it compares case-insensitively) reports the account found as
+ * `existing`, for the engine to link or refuse. Throttling is 429 (and sometimes 503) with
+ * Retry-After, which requestJson already honours.
  */
 export class MicrosoftEntraConnector implements Connector, AccountManager, EntitlementProvisioner, SessionRevoker, AccountLister {
   public readonly type = 'microsoft-entra';
@@ -79,7 +82,7 @@ export class MicrosoftEntraConnector implements Connector, AccountManager, Entit
   public async createAccount(person: PersonSnapshot, _idempotencyKey: string): Promise<AccountResult> {
     const userPrincipalName = this.upnFor(person);
     const existing = await this.findByUpn(userPrincipalName);
-    if (existing) return this.ensureEnabled(existing);
+    if (existing) return { changed: false, existing: true, account: toAccount(existing) };
     const profile = profileFor(person, userPrincipalName);
     let created: GraphUser;
     try {
@@ -103,10 +106,20 @@ export class MicrosoftEntraConnector implements Connector, AccountManager, Entit
       if (!(error instanceof ConnectorError && error.kind === 'conflict')) throw error;
       const raced = await this.findByUpn(userPrincipalName);
       if (!raced) throw error;
-      return this.ensureEnabled(raced);
+      return { changed: false, existing: true, account: toAccount(raced) };
     }
     // The create answer carries the default properties only; the account was created enabled.
     return { changed: true, account: toAccount({ ...created, accountEnabled: true }) };
+  }
+
+  /** The userPrincipalName is the correlation attribute; Graph compares it case-insensitively. */
+  public correlates(account: AppAccount, person: PersonSnapshot): boolean {
+    const value = person[this.settings.userPrincipalNameAttribute]?.trim();
+    return value !== undefined && sameIdentifier(account.userName, value);
+  }
+
+  public async enableAccount(accountId: string, _idempotencyKey: string): Promise<AccountResult> {
+    return this.ensureEnabled(await this.requireUser(accountId));
   }
 
   public async updateAccount(accountId: string, person: PersonSnapshot, _idempotencyKey: string): Promise<AccountResult> {
@@ -182,7 +195,7 @@ export class MicrosoftEntraConnector implements Connector, AccountManager, Entit
     return { accounts: body.value.map(toAccount), ...(next ? { nextCursor: next } : {}) };
   }
 
-  /** Re-enables a disabled account that a joiner step asks to create (a rehire, a reversed leaver). */
+  /** Re-enables a disabled account the engine linked (a rehire, a reversed leaver). */
   private async ensureEnabled(user: GraphUser): Promise<AccountResult> {
     if (user.accountEnabled !== false) return { changed: false, account: toAccount(user) };
     await this.call({ method: 'PATCH', url: this.userUrl(user.id), body: { accountEnabled: true }, operation: 'graph users.update' });

@@ -1,6 +1,7 @@
 import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
+import { sameIdentifier } from '../../lib/connector-sdk/sameIdentifier.js';
 import type {
   AccountLister,
   AccountManager,
@@ -34,6 +35,11 @@ export interface ScimConnectorOptions {
    * means the person cannot be matched (no account can be found for them).
    */
   readonly matchFilter?: (person: PersonSnapshot, userName: string) => string | undefined;
+  /**
+   * Whether an account the app already holds is the person's (AccountManager.correlates); by
+   * default its userName is the one this connector would create it with (`sameIdentifier`).
+   */
+  readonly correlates?: (account: AppAccount, person: PersonSnapshot, userName: string | undefined) => boolean;
   /**
    * How a member is removed from a group: with a value-filtered path (`members[value eq "id"]`,
    * the RFC 7644 §3.5.2.2 example) or with `path: "members"` and the members as the value.
@@ -82,15 +88,26 @@ export class ScimConnector implements Connector, AccountManager, EntitlementProv
     const outcome = await this.client.createUser(this.newUser(person));
     if (outcome.created) return { changed: true, account: toAppAccount(outcome.user) };
 
-    // 409: the account exists (a redelivered step, or someone created it by hand). RFC 7644 §3.3
-    // asks for scimType "uniqueness" here, but apps differ, so the proof is finding the account.
+    // 409: an account exists (a redelivered step, someone created it by hand, or a look-alike the
+    // app folds onto another person's userName). RFC 7644 §3.3 asks for scimType "uniqueness"
+    // here, but apps differ, so the proof is finding the account; whose it is, the engine decides.
     const existing = await this.findUser(person);
     if (!existing) {
       throw new ConnectorError('conflict', `${this.operation} POST /Users: HTTP 409 and no account matches the person`, { status: 409 });
     }
-    if (existing.active !== false) return { changed: false, account: toAppAccount(existing) };
-    // A returning person's old account: the contract hands back an enabled account.
-    const reactivated = await this.patch(existing.id, [{ op: 'replace', path: 'active', value: true }]);
+    return { changed: false, existing: true, account: toAppAccount(existing) };
+  }
+
+  public correlates(account: AppAccount, person: PersonSnapshot): boolean {
+    const userName = this.settings.userNameAttribute === 'email' ? person.email : person.userName;
+    if (this.options.correlates) return this.options.correlates(account, person, userName);
+    return userName !== undefined && sameIdentifier(account.userName, userName);
+  }
+
+  public async enableAccount(accountId: string, _idempotencyKey: string): Promise<AccountResult> {
+    const current = await this.requireUser(accountId, 'enable');
+    if (current.active !== false) return { changed: false, account: toAppAccount(current) };
+    const reactivated = await this.patch(accountId, [{ op: 'replace', path: 'active', value: true }]);
     return { changed: true, account: toAppAccount(reactivated) };
   }
 

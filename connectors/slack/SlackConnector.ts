@@ -2,6 +2,7 @@ import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
 import type { ConnectorContext } from '../../lib/connector-sdk/ConnectorContext.js';
 import { ScimConnector } from '../scim/ScimConnector.js';
 import { scimFilterEquals } from '../scim/scimFilterEquals.js';
+import { sameIdentifier } from '../../lib/connector-sdk/sameIdentifier.js';
 import type {
   AccountLister,
   AccountManager,
@@ -21,8 +22,9 @@ import type { SlackSettings } from './slackSettingsSchema.js';
  *
  * Accounts, listing and "group:<id>" entitlements (IDP groups) are the generic SCIM connector,
  * configured for where Slack differs (docs.slack.dev/reference/scim-api):
- * - people are matched by `email eq "..."`: Slack turns an email sent as userName into a handle,
- *   so `userName eq` would not find them again, and email is unique in Slack too;
+ * - people are matched by `email eq "..."`, and existing accounts correlated by email: Slack
+ *   turns an email sent as userName into a handle, so `userName eq` would not find them again,
+ *   and email is unique in Slack too;
  * - DELETE /Users/{id} "sets a Slack user to deactivated" and succeeds on a user already
  *   deactivated, so "already deleted" is read from `active` first;
  * - members leave a group with `path: "members"` and the member list as the value.
@@ -46,6 +48,11 @@ export class SlackConnector implements Connector, AccountManager, EntitlementPro
       contentType: 'application/json',
       matchFilter: (person: PersonSnapshot, userName: string) =>
         person.email !== undefined ? scimFilterEquals('email', person.email) : scimFilterEquals('userName', userName),
+      // Slack turns an email sent as userName into a handle, so the email is what correlates.
+      correlates: (account: AppAccount, person: PersonSnapshot) =>
+        person.email !== undefined
+          ? account.email !== undefined && sameIdentifier(account.email, person.email)
+          : sameIdentifier(account.userName, person.userName),
       memberRemoval: 'valueList',
       deleteDeactivates: true,
     });
@@ -57,6 +64,14 @@ export class SlackConnector implements Connector, AccountManager, EntitlementPro
 
   public createAccount(person: PersonSnapshot, idempotencyKey: string): Promise<AccountResult> {
     return this.scim.createAccount(person, idempotencyKey);
+  }
+
+  public correlates(account: AppAccount, person: PersonSnapshot): boolean {
+    return this.scim.correlates(account, person);
+  }
+
+  public enableAccount(accountId: string, idempotencyKey: string): Promise<AccountResult> {
+    return this.scim.enableAccount(accountId, idempotencyKey);
   }
 
   public updateAccount(accountId: string, person: PersonSnapshot, idempotencyKey: string): Promise<AccountResult> {

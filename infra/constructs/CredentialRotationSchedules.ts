@@ -2,11 +2,12 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/config/ConfigError.js';
 import type { ConnectorConfig } from '../../lib/config/perimeterConfigSchema.js';
+import { errorLineMetricFilter } from './errorLineMetricFilter.js';
 
 export interface CredentialRotationSchedulesProps {
   /** The validated engine config's connectors; those with `rotation` and a credential get a schedule. */
@@ -103,17 +104,11 @@ export class CredentialRotationSchedules extends Construct {
     }
     this.schedules = schedules;
 
-    this.failureMetricFilter = new logs.MetricFilter(this, 'FailureFilter', {
+    this.failureMetricFilter = errorLineMetricFilter(this, 'FailureFilter', {
       logGroup: props.logGroup,
-      // The JSON logger's line: {"level":"error",...,"message":"Rotation step failed",...}.
-      filterPattern: logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.level', '=', 'error'),
-        logs.FilterPattern.stringValue('$.message', '=', ROTATION_FAILURE_MESSAGE),
-      ),
+      message: ROTATION_FAILURE_MESSAGE,
       metricNamespace: ROTATION_FAILURE_NAMESPACE,
       metricName: ROTATION_FAILURE_METRIC,
-      metricValue: '1',
-      unit: cloudwatch.Unit.COUNT,
     });
     this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
       alarmDescription:

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type EngineFunctions, NO_DUTIES } from './EngineFunctions.js';
 import type { StepQueue } from './StepQueue.js';
@@ -28,23 +29,29 @@ export interface FanoutWorkersProps {
 export class FanoutWorkers {
   public readonly fanoutWorker: lambda.IFunction;
   public readonly lockoutWorker: lambda.IFunction;
+  /** Both workers' log groups: where the executor's "Account conflict" lines land. */
+  public readonly logGroups: readonly logs.ILogGroup[];
 
   public constructor(props: FanoutWorkersProps) {
-    this.fanoutWorker = worker(props, 'FanoutWorker', 'step queue', props.stepQueue);
-    this.lockoutWorker = worker(props, 'LockoutWorker', 'kill-switch queue', props.lockoutQueue);
+    const fanout = worker(props, 'FanoutWorker', 'step queue', props.stepQueue);
+    const lockout = worker(props, 'LockoutWorker', 'kill-switch queue', props.lockoutQueue);
+    this.fanoutWorker = fanout.function;
+    this.lockoutWorker = lockout.function;
+    this.logGroups = [fanout.logGroup, lockout.logGroup];
   }
 }
 
 /** A fan-out worker on one queue: consumes it, reports partial batch failures, capped concurrency. */
-function worker({ engine, maxConcurrency }: FanoutWorkersProps, id: string, lane: string, queue: StepQueue): lambda.IFunction {
+function worker({ engine, maxConcurrency }: FanoutWorkersProps, id: string, lane: string, queue: StepQueue): { function: lambda.IFunction; logGroup: logs.ILogGroup } {
   // A connector call refused for an expired credential asks for a rotation, then retries.
-  const fn = engine.add(id, { ...NO_DUTIES, readsPerimeterSecrets: true, requestsRotation: true }, {
+  const created = engine.add(id, { ...NO_DUTIES, readsPerimeterSecrets: true, requestsRotation: true }, {
     entry: 'functions/fanout-worker/handler.ts',
     description: `Perimeter fan-out worker (${lane})`,
     // QUEUE_URL: where a step that must wait is handed back (ChangeMessageVisibility).
     environment: { ...engine.environment, QUEUE_URL: queue.queue.queueUrl },
     timeout: WORKER_TIMEOUT,
-  }).function;
+  });
+  const fn = created.function;
   queue.queue.grantConsumeMessages(fn);
   fn.addEventSource(
     new SqsEventSource(queue.queue, {
@@ -56,5 +63,5 @@ function worker({ engine, maxConcurrency }: FanoutWorkersProps, id: string, lane
       maxConcurrency,
     }),
   );
-  return fn;
+  return { function: fn, logGroup: created.logGroup };
 }

@@ -5,11 +5,18 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/config/ConfigError.js';
+import { ACCOUNT_CONFLICT_MESSAGE } from '../../lib/fanout/AccountConflictError.js';
+import { errorLineMetricFilter } from './errorLineMetricFilter.js';
+
+/** Where the "Account conflicts" alarm's metric is published. */
+export const ACCOUNT_CONFLICT_NAMESPACE = 'Perimeter';
+export const ACCOUNT_CONFLICT_METRIC = 'AccountConflicts';
 
 export interface PerimeterAlarmsProps {
   /** Subscribed to the topic when set (CDK context `alarmEmail`); SNS mails a confirmation link first. */
@@ -20,6 +27,8 @@ export interface PerimeterAlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** The API stage: an alarm on 5XX responses. */
   readonly apiStage: apigw.Stage;
+  /** The fan-out workers' log groups: their "Account conflict" lines are counted and alarmed on. */
+  readonly workerLogGroups?: readonly logs.ILogGroup[];
   /** Alarms made elsewhere (credential rotation failures), by name, that notify the topic too. */
   readonly alarms?: Readonly<Record<string, cloudwatch.Alarm>>;
 }
@@ -120,6 +129,24 @@ export class PerimeterAlarms extends Construct {
       props.apiStage.metricServerError({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
       'the API answered 5XX (a function failed or timed out behind it); see the API access log and the function\'s log group.',
     );
+
+    const conflictFilters = (props.workerLogGroups ?? []).map((logGroup, i) =>
+      errorLineMetricFilter(this, `AccountConflictFilter${i + 1}`, {
+        logGroup,
+        message: ACCOUNT_CONFLICT_MESSAGE,
+        metricNamespace: ACCOUNT_CONFLICT_NAMESPACE,
+        metricName: ACCOUNT_CONFLICT_METRIC,
+      }),
+    );
+    // Every filter publishes the same metric (no dimensions), so one alarm counts them all.
+    const [firstConflictFilter] = conflictFilters;
+    if (firstConflictFilter) {
+      alarm(
+        'Account conflicts',
+        firstConflictFilter.metric({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+        'a step was refused as account-conflict: the app holds an account another person is linked to, or one that is not the person\'s by the connector\'s correlation attribute. GET /admin/dead-letters lists it (error "account-conflict: ..."); the account was not touched.',
+      );
+    }
 
     for (const [name, external] of Object.entries(props.alarms ?? {})) alarms.set(name, external);
     for (const routed of alarms.values()) {

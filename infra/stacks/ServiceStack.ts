@@ -160,6 +160,7 @@ export class ServiceStack extends Stack {
         ...(retention !== undefined ? { Retention: retention } : {}),
       },
       deadLetterQueues: { StepQueue: stepQueue.deadLetterQueue, LockoutQueue: lockoutQueue.deadLetterQueue },
+      workerLogGroups: workers.logGroups,
       apiStage: this.api.stage,
       alarms: { 'Rotation failures': this.rotationFailureAlarm },
     });

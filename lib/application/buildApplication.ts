@@ -5,7 +5,6 @@ import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoDirectoryStore } from '../adapters/dynamodb/DynamoDirectoryStore.js';
 import { DynamoJobStore } from '../adapters/dynamodb/DynamoJobStore.js';
 import { DynamoLedgerStore } from '../adapters/dynamodb/DynamoLedgerStore.js';
-import { DynamoSourceClock } from '../adapters/dynamodb/DynamoSourceClock.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
 import type { ConnectorContext } from '../connector-sdk/ConnectorContext.js';
 import type { ConnectorDefinition } from '../connector-sdk/ConnectorDefinition.js';
@@ -15,6 +14,7 @@ import type { ConnectorConfig, PerimeterConfig } from '../config/perimeterConfig
 import { CredentialCache } from '../credentials/CredentialCache.js';
 import { CredentialRotation } from '../credentials/CredentialRotation.js';
 import { parseCredential } from '../credentials/parseCredential.js';
+import { PeopleDirectory } from '../directory/PeopleDirectory.js';
 import { OutboxRelay } from '../directory/OutboxRelay.js';
 import { ConnectorRuntime } from '../fanout/ConnectorRuntime.js';
 import { StepExecutor } from '../fanout/StepExecutor.js';
@@ -130,7 +130,8 @@ export function buildApplication(options: ApplicationOptions): Application {
   const pipeline = new LifecyclePipeline({ ledger, planner });
   const relay = new OutboxRelay(directory, pipeline);
   const scimDeps = { store: directory, relay, logger };
-  const users = new ScimUsers(scimDeps);
+  const people = new PeopleDirectory({ store: directory, relay, logger, authority: config.authority });
+  const users = new ScimUsers({ store: directory, people });
   const executor = new StepExecutor({
     connectors,
     access,
@@ -140,7 +141,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
   });
   const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
-  const applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new DynamoSourceClock(db, tables.operations) });
+  const applier = new HrEventApplier({ people, directory, scheduler, ledger });
   const reconciliation = reconcileJob({ reconciler });
   const preview = planPreviewJob({ planner });
   const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview]);

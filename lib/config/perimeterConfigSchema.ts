@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type AttributeAuthority, DEFAULT_AUTHORITY, PERSON_ATTRIBUTES } from '../domain/PersonAttribute.js';
 import { HR_SOURCES } from '../domain/HrEvent.js';
 
 /** A reference to a secret by name; values never appear in the config file. */
@@ -98,6 +99,8 @@ export type LeaverPlan = z.infer<typeof leaverPlanSchema>;
 
 export const DEFAULT_LEAVER_PLAN: LeaverPlan = { actions: ['revokeSessions', 'revokeEntitlements', 'disable'] };
 
+const ownedAttributes = z.array(z.enum(PERSON_ATTRIBUTES));
+
 export const perimeterConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -128,6 +131,15 @@ export const perimeterConfigSchema = z
      * checkpoint has sealed them; absent keeps everything.
      */
     retention: z.object({ keepDays: z.number().int().min(30).max(36_500) }).strict().optional(),
+    /**
+     * Which feeding source owns which person attributes (README "Source authority"); a class left
+     * out keeps its default list, an empty list owns nothing.
+     */
+    authority: z
+      .object({ hr: ownedAttributes.optional(), idp: ownedAttributes.optional() })
+      .strict()
+      .default({})
+      .transform((given): AttributeAuthority => ({ hr: given.hr ?? DEFAULT_AUTHORITY.hr, idp: given.idp ?? DEFAULT_AUTHORITY.idp })),
   })
   .strict()
   .superRefine((config, context) => {
@@ -146,6 +158,9 @@ export const perimeterConfigSchema = z
         }
       });
     });
+    for (const attribute of config.authority.hr.filter((owned) => config.authority.idp.includes(owned))) {
+      context.addIssue({ code: 'custom', path: ['authority'], message: `"${attribute}" is owned by both hr and idp; give it to one` });
+    }
     for (const app of Object.keys(config.leaver.apps)) {
       if (!ids.has(app)) context.addIssue({ code: 'custom', path: ['leaver', 'apps', app], message: `"${app}" is not a configured connector` });
     }

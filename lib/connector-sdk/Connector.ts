@@ -36,14 +36,49 @@ export interface ChangeResult {
 
 export interface AccountResult extends ChangeResult {
   readonly account: AppAccount;
+  /**
+   * True when createAccount did not create the account because the app already held one it
+   * answered "already exists" for (or that a read before the create found). The connector has then
+   * made no change to that account: whether it is the person's is the engine's decision, by its
+   * account links and `correlates`, and an existing account the engine takes is re-enabled with
+   * `enableAccount`. Absent or false: the connector created the account just now.
+   */
+  readonly existing?: boolean;
 }
 
 /** Creates, finds, updates, disables and deletes accounts. */
 export interface AccountManager {
   /** The person's account, matched the way the vendor identifies people (email, userName). */
   findAccount(person: PersonSnapshot): Promise<AppAccount | undefined>;
-  /** Creates the account, or returns the existing one unchanged (and enabled) if it exists. */
+  /**
+   * Creates the account. When the app already holds one for the person (its "already exists"
+   * answer, or a read first), returns that account with `existing: true` and `changed: false`,
+   * without touching it: an app that folds names (Unicode normalisation, trimming, case) answers
+   * "already exists" for a look-alike too, and adopting its answer would hand one person's account
+   * to another. The engine links an existing account only when no other person holds it and
+   * `correlates` says it is the person's.
+   */
   createAccount(person: PersonSnapshot, idempotencyKey: string): Promise<AccountResult>;
+  /**
+   * Whether `account` is the person's by the connector's correlation attribute (the value it
+   * creates accounts with and looks them up by: userName or email, the GitHub login, the primary
+   * email, the userPrincipalName), compared with `sameIdentifier`: exactly, ASCII letters
+   * case-insensitively, and never after the app's own folding.
+   */
+  correlates(account: AppAccount, person: PersonSnapshot): boolean;
+  /**
+   * The id an account for the person will have, for apps whose ids come from the person (a GitHub
+   * login): the engine refuses to create one another person's link holds. Absent: the app mints ids.
+   */
+  plannedAccountId?(person: PersonSnapshot): string | undefined;
+  /**
+   * The form of an account id that account links are keyed by, for apps whose ids compare
+   * case-insensitively (GitHub logins: "Carol-Dev" and "carol-dev" are one account); the id itself
+   * when absent.
+   */
+  accountKey?(accountId: string): string;
+  /** Re-enables a disabled account (a returning person's own, linked account); `changed: false` if enabled. */
+  enableAccount(accountId: string, idempotencyKey: string): Promise<AccountResult>;
   updateAccount(accountId: string, person: PersonSnapshot, idempotencyKey: string): Promise<AccountResult>;
   disableAccount(accountId: string, idempotencyKey: string): Promise<ChangeResult>;
   deleteAccount(accountId: string, idempotencyKey: string): Promise<ChangeResult>;

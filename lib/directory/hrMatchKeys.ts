@@ -1,11 +1,13 @@
 import { ENTERPRISE_USER_SCHEMA } from '../domain/ENTERPRISE_USER_SCHEMA.js';
+import { identifierKeys } from './identifiers/identifierKeys.js';
 
 /** More addresses than a person has; a user carrying more is matched by the first ones only. */
 const MAX_EMAILS = 20;
 
 /**
  * The keys an HR event may find this user by when no HR id links them yet: the enterprise
- * employeeNumber, and every email address (lower-cased; SCIM compares emails case-insensitively).
+ * employeeNumber, and every email address by the canonical form a userName has (RFC 8265: width
+ * mapped, lower-cased, NFC; README "Identifiers"), so "ＡＤＡ@example.com" finds ada@example.com.
  * The directory indexes users by these so that a hire does not read every user to learn that the
  * person is new.
  */
@@ -27,5 +29,5 @@ export function employeeNumberKey(employeeNumber: string): string {
 }
 
 export function emailKey(email: string): string {
-  return `EMAIL#${email.toLowerCase()}`;
+  return `EMAIL#${identifierKeys.userName(email)}`;
 }

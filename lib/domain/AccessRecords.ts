@@ -34,3 +34,6 @@ export interface ActualAccess extends AppAccessState {
   readonly app: string;
   readonly updatedAt: string;
 }
+
+/** What linking an app account to a person came to: linked, or held by another person. */
+export type AccountLinkOutcome = { readonly linked: true } | { readonly linked: false; readonly holder: string };

@@ -1,6 +1,8 @@
 export type DirectoryErrorCode =
   /** A unique attribute (userName) is taken by another resource. */
   | 'uniqueness'
+  /** The resource does not exist, or is being deleted. */
+  | 'notFound'
   /** The resource changed since it was read (optimistic concurrency). */
   | 'versionMismatch'
   /** The resource has undelivered work from an earlier write; deliver it, then retry. */
@@ -8,7 +10,7 @@ export type DirectoryErrorCode =
   /** The store failed (network, throttling, engine error). */
   | 'unavailable';
 
-/** Failures of the directory store, by code; the SCIM edge maps each to its HTTP status. */
+/** Failures and refusals of the directory, by code; each ingress maps them to its own answers. */
 export class DirectoryError extends Error {
   public override readonly name = 'DirectoryError';
 

@@ -17,6 +17,14 @@ interface BaseRecord {
 export interface UserRecord extends BaseRecord {
   readonly userName: string;
   readonly active: boolean;
+  /**
+   * Where this person's facts come from: per feeding source ("idp", "hr:workday"), when its last
+   * applied change happened. Kept in the record so ordering and authority are decided in the same
+   * conditional write as the change. Absent on records written before sources were tracked.
+   */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** The source that last changed `active`: another source may undo only what it did itself. */
+  readonly activeSetBy?: string;
 }
 
 export interface GroupRecord extends BaseRecord {

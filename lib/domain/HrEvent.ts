@@ -18,6 +18,8 @@ export interface HrPersonAttributes {
   readonly employeeNumber: string;
   readonly managerEmployeeId: string;
   readonly managerEmail: string;
+  /** IANA time zone of the person's work location (a date-only effective date ends in it). */
+  readonly timezone: string;
   /** ISO date (YYYY-MM-DD) the person starts or started. */
   readonly startDate: string;
 }

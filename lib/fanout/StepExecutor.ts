@@ -1,5 +1,13 @@
 import { ConnectorError } from '../connector-sdk/ConnectorError.js';
-import { type ChangeResult, isAccountManager, isEntitlementProvisioner, isOwnershipTransferrer, isSessionRevoker } from '../connector-sdk/Connector.js';
+import {
+  type AccountManager,
+  type ChangeResult,
+  type Connector,
+  isAccountManager,
+  isEntitlementProvisioner,
+  isOwnershipTransferrer,
+  isSessionRevoker,
+} from '../connector-sdk/Connector.js';
 import type { AccountStatus } from '../domain/AccessRecords.js';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { LedgerOutcome } from '../domain/LedgerEvent.js';
@@ -7,6 +15,7 @@ import type { Logger } from '../observability/Logger.js';
 import type { PlanStep } from '../domain/PlanStep.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { StepStore } from '../ports/StepStore.js';
+import { ACCOUNT_CONFLICT_MESSAGE, AccountConflictError } from './AccountConflictError.js';
 import { backoffDelay } from './backoffDelay.js';
 import type { ConnectorRuntime, RuntimeConnector } from './ConnectorRuntime.js';
 
@@ -43,6 +52,11 @@ const REMOVING = new Set(['disableAccount', 'deleteAccount']);
  * and the bookkeeping ends, on redelivery, with one recorded outcome. Transient failures come back
  * as a retry with back-off (honouring Retry-After); permanent ones, or too many attempts, are
  * dead-lettered.
+ *
+ * Steps act on the account the person's link names. A link is recorded when Perimeter creates the
+ * account, or when it takes an account the app already holds: only if no other person's link holds
+ * it and the connector correlates it with the person exactly. Anything else is an
+ * `account-conflict` (dead-lettered, never retried) and the account receives no call.
  */
 export class StepExecutor {
   private readonly now: () => Date;
@@ -116,15 +130,15 @@ export class StepExecutor {
     };
     if (step.action === 'createAccount') {
       if (!isAccountManager(connector)) return unsupported('create accounts');
-      const created = await connector.createAccount(step.person, key);
-      return { result: created, accountId: created.account.accountId, status: 'active' };
+      return this.createAndLink(step, connector);
     }
     const accountId = await this.accountIdOf(step.personId, step, runtime);
     switch (step.action) {
       case 'updateAccount': {
         if (!isAccountManager(connector)) return unsupported('update accounts');
         // The account vanished (deleted outside Perimeter) while policy still wants it: recreate.
-        const result = accountId ? await connector.updateAccount(accountId, step.person, key) : await connector.createAccount(step.person, key);
+        if (!accountId) return this.createAndLink(step, connector);
+        const result = await connector.updateAccount(accountId, step.person, key);
         return { result, accountId: result.account.accountId, status: 'active' };
       }
       case 'grant':
@@ -133,16 +147,21 @@ export class StepExecutor {
         return { result: await connector.grant(accountId, step.entitlement ?? '', key), accountId };
       case 'revoke':
         if (!isEntitlementProvisioner(connector)) return unsupported('revoke entitlements');
-        return { result: accountId ? await connector.revoke(accountId, step.entitlement ?? '', key) : undefined };
+        return accountId ? { result: await connector.revoke(accountId, step.entitlement ?? '', key), accountId } : { result: undefined };
       case 'revokeSessions':
         if (!isSessionRevoker(connector)) return unsupported('revoke sessions');
-        return { result: accountId ? await connector.revokeSessions(accountId, key) : undefined };
+        return accountId ? { result: await connector.revokeSessions(accountId, key), accountId } : { result: undefined };
       case 'disableAccount':
         if (!isAccountManager(connector)) return unsupported('disable accounts');
-        return accountId ? { result: await connector.disableAccount(accountId, key), status: 'disabled' } : { result: undefined };
-      case 'deleteAccount':
+        return accountId ? { result: await connector.disableAccount(accountId, key), accountId, status: 'disabled' } : { result: undefined };
+      case 'deleteAccount': {
         if (!isAccountManager(connector)) return unsupported('delete accounts');
-        return accountId ? { result: await connector.deleteAccount(accountId, key), status: 'deleted' } : { result: undefined };
+        if (!accountId) return { result: undefined };
+        const result = await connector.deleteAccount(accountId, key);
+        // The account is gone: an app that reuses ids (a GitHub login) may give it to someone else.
+        await this.deps.access.unlinkAccount(step.personId, step.app, connector.accountKey?.(accountId) ?? accountId);
+        return { result, accountId, status: 'deleted' };
+      }
       case 'transferOwnership': {
         if (!isOwnershipTransferrer(connector)) return unsupported('transfer ownership');
         if (!accountId) return { result: undefined };
@@ -153,15 +172,84 @@ export class StepExecutor {
     }
   }
 
-  /** The app's id for the person's account: from what Perimeter recorded, else asked of the app. */
+  /**
+   * Creates the person's account and links it; an account the app already holds is linked only
+   * when no other person's link holds it and the connector correlates it with the person, and is
+   * re-enabled only then (a returning person's own account).
+   */
+  private async createAndLink(
+    step: PlanStep,
+    connector: Connector & AccountManager,
+  ): Promise<{ result: ChangeResult; accountId: string; status: AccountStatus }> {
+    const { access } = this.deps;
+    const linkKey = (accountId: string): string => connector.accountKey?.(accountId) ?? accountId;
+    // An app whose ids come from the person (a GitHub login) would otherwise be asked to create,
+    // or re-invite, an account another person's link holds.
+    const planned = connector.plannedAccountId?.(step.person);
+    if (planned !== undefined) await this.refuseOthersAccount(step, planned, await access.accountHolder(step.app, linkKey(planned)));
+    const created = await connector.createAccount(step.person, step.stepId);
+    const { accountId } = created.account;
+    if (created.existing) {
+      const holder = await access.accountHolder(step.app, linkKey(accountId));
+      await this.refuseOthersAccount(step, accountId, holder);
+      if (holder === undefined && !connector.correlates(created.account, step.person)) {
+        throw new AccountConflictError(
+          step.app,
+          accountId,
+          `${step.app}: the app answered "already exists" with account ${accountId}, which is not the person's by the connector's correlation attribute (the app folds identifiers Perimeter tells apart); the account was not touched`,
+        );
+      }
+    }
+    const link = await access.linkAccount(step.personId, step.app, linkKey(accountId), this.now().toISOString());
+    if (!link.linked) await this.refuseOthersAccount(step, accountId, link.holder);
+    // A person's link names one account: the one their earlier account (gone from the app) had is released.
+    const previous = (await access.getActual(step.personId, step.app))?.accountId;
+    if (previous !== undefined && linkKey(previous) !== linkKey(accountId)) await access.unlinkAccount(step.personId, step.app, linkKey(previous));
+    if (!created.existing || created.account.active) return { result: created, accountId, status: 'active' };
+    return { result: await connector.enableAccount(accountId, step.stepId), accountId, status: 'active' };
+  }
+
+  private async refuseOthersAccount(step: PlanStep, accountId: string, holder: string | undefined): Promise<void> {
+    if (holder === undefined || holder === step.personId) return;
+    throw new AccountConflictError(
+      step.app,
+      accountId,
+      `${step.app}: account ${accountId} is linked to person ${holder}, not to person ${step.personId}; the account was not touched`,
+      holder,
+    );
+  }
+
+  /**
+   * The app's id for the person's account: their link, else one the app finds for them that no
+   * other person's link holds and that correlates with them exactly (then linked). A folding app
+   * finds a look-alike's "account" in another person's; that one is never returned. Costs one
+   * conditional write per step on a recorded account (the link claim, a no-op once held).
+   */
   private async accountIdOf(personId: string, step: PlanStep, runtime: RuntimeConnector): Promise<string | undefined> {
-    const known = await this.deps.access.getActual(personId, step.app);
-    if (known?.accountId && known.status !== 'deleted') return known.accountId;
-    if (!isAccountManager(runtime.connector)) return undefined;
-    return (await runtime.connector.findAccount(step.person))?.accountId;
+    const { access } = this.deps;
+    const { connector } = runtime;
+    const keyOf = (accountId: string): string => (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
+    const known = await access.getActual(personId, step.app);
+    if (known?.accountId && known.status !== 'deleted') {
+      // Held already, or claimed now (a row from before links were records): a row that an older
+      // Perimeter adopted from another person's account is refused, not acted on.
+      const link = await access.linkAccount(personId, step.app, keyOf(known.accountId), this.now().toISOString());
+      if (!link.linked) await this.refuseOthersAccount(step, known.accountId, link.holder);
+      return known.accountId;
+    }
+    if (!isAccountManager(connector)) return undefined;
+    const found = await connector.findAccount(step.person);
+    if (!found) return undefined;
+    const linkKey = keyOf(found.accountId);
+    const holder = await access.accountHolder(step.app, linkKey);
+    if (holder === personId) return found.accountId;
+    if (holder !== undefined || !connector.correlates(found, step.person)) return undefined;
+    const link = await access.linkAccount(personId, step.app, linkKey, this.now().toISOString());
+    return link.linked ? found.accountId : undefined;
   }
 
   private async fail(step: PlanStep, attempts: number, maxAttempts: number, error: unknown): Promise<Disposition> {
+    if (error instanceof AccountConflictError) return this.accountConflict(step, attempts, error);
     const connectorError = error instanceof ConnectorError ? error : undefined;
     // Our own store or an unexpected bug: retry, the message is safe on the queue.
     const retryable = connectorError ? connectorError.retryable : true;
@@ -175,9 +263,25 @@ export class StepExecutor {
     return { kind: 'retry', delayMs: backoffDelay(attempts, connectorError?.retryAfterMs), reason: description };
   }
 
-  private async deadLetter(step: PlanStep, attempts: number, error: string): Promise<Disposition> {
+  /** Never retried: the link or the app's data must change first, which is an operator's act. */
+  private async accountConflict(step: PlanStep, attempts: number, error: AccountConflictError): Promise<Disposition> {
+    const description = `${error.failure}: ${error.message}`;
+    await this.deps.steps.recordFailure(step.stepId, description);
+    // Its own log line, so an alarm can count account conflicts apart from other dead letters.
+    this.deps.logger.error(ACCOUNT_CONFLICT_MESSAGE, {
+      stepId: step.stepId,
+      app: step.app,
+      action: step.action,
+      personId: step.personId,
+      accountId: error.accountId,
+      ...(error.holder ? { holder: error.holder } : {}),
+    });
+    return this.deadLetter(step, attempts, description, { failure: error.failure, accountId: error.accountId, ...(error.holder ? { holder: error.holder } : {}) });
+  }
+
+  private async deadLetter(step: PlanStep, attempts: number, error: string, detail: Record<string, unknown> = {}): Promise<Disposition> {
     const at = this.now().toISOString();
-    await this.record(step, 'dead-lettered', { error, attempts });
+    await this.record(step, 'dead-lettered', { error, attempts, ...detail });
     await this.deps.steps.deadLetter({ step, deadLetteredAt: at, attempts, error });
     this.deps.logger.error('Step dead-lettered', { stepId: step.stepId, app: step.app, action: step.action, attempts, error });
     return { kind: 'done', outcome: 'dead-lettered' };

@@ -1,26 +1,23 @@
+import { DirectoryError } from '../domain/DirectoryError.js';
 import type { UserRecord } from '../domain/DirectoryRecords.js';
+import type { PeopleDirectory, WriteOrigin } from '../directory/PeopleDirectory.js';
 import type { Ledger } from '../ledger/Ledger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
-import type { SourceClock } from '../ports/SourceClock.js';
-import type { ScimContext } from '../scim/ScimContext.js';
-import type { ScimUsers } from '../scim/ScimUsers.js';
 import { isScimError } from '../scim/scimError.js';
-import { etagOf } from '../scim/represent.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/scimSchemas.js';
 import { validateResource } from '../scim/validateResource.js';
 import type { HrEvent } from '../domain/HrEvent.js';
 import { emailKey, employeeNumberKey, hrMatchKeys } from '../directory/hrMatchKeys.js';
+import { effectiveInstant } from './effectiveInstant.js';
 import { HrEventError } from './HrEventError.js';
 import { mergeHrAttributes } from './mergeHrAttributes.js';
 
 export interface HrEventApplierDependencies {
-  readonly users: ScimUsers;
+  readonly people: PeopleDirectory;
   readonly directory: DirectoryStore;
   readonly scheduler: Scheduler;
   readonly ledger: Ledger;
-  /** Per person and source, when the last applied event happened: older events are stale. */
-  readonly sourceClock: SourceClock;
   readonly now?: () => Date;
 }
 
@@ -31,9 +28,6 @@ export type HrOutcome =
   /** Older than the last applied event of the same source about the person: recorded, not applied. */
   | { readonly outcome: 'stale'; readonly personId: string; readonly lastAppliedAt: string };
 
-/** Re-reads and re-applies an event this often when the person changes under it, then gives up (409). */
-const MAX_APPLY_ATTEMPTS = 6;
-
 /** A termination dated within this much of now takes effect now (clock skew, same-day exits). */
 const EFFECTIVE_NOW_MS = 60_000;
 
@@ -43,9 +37,8 @@ export const terminationJobId = (event: Pick<HrEvent, 'source' | 'employeeId'>):
 /** What an event will do to the directory, worked out (and validated) before anything is written. */
 type PreparedChange =
   | { readonly kind: 'schedule'; readonly runAt: string; readonly person: UserRecord | undefined }
-  | { readonly kind: 'replace'; readonly person: UserRecord; readonly body: Record<string, unknown> }
-  | { readonly kind: 'create'; readonly body: Record<string, unknown> }
-  | { readonly kind: 'unchanged'; readonly person: UserRecord }
+  | { readonly kind: 'update'; readonly person: UserRecord; readonly managerId: string | undefined }
+  | { readonly kind: 'create'; readonly attributes: Record<string, unknown> }
   | { readonly kind: 'ignore'; readonly reason: string };
 
 /**
@@ -77,91 +70,68 @@ export class HrEventApplier {
 
   /** Applies the event; `due` means it comes from the scheduler and takes effect now. */
   public async apply(event: HrEvent, options: { due?: boolean } = {}): Promise<HrOutcome> {
-    const context: ScimContext = {
-      baseUrl: '',
-      actor: `hr:${event.source}`,
-      requestId: event.messageId,
-      operation: `POST /hooks/hr/${event.source} (${event.kind})`,
-      channel: 'hr-webhook',
+    const origin: WriteOrigin = {
+      source: sourceOf(event),
+      happenedAt: happenedAtOf(event, this.now()),
+      by: { channel: 'hr-webhook', actor: `hr:${event.source}`, requestId: event.messageId, operation: `POST /hooks/hr/${event.source} (${event.kind})` },
     };
-    const happenedAt = happenedAtOf(event, this.now());
-    for (let attempt = 1; ; attempt++) {
-      const change = await this.prepare(event, options);
-      const stale = await this.staleness(change, event, happenedAt);
-      if (stale) return stale;
-      try {
-        const outcome = await this.write(change, event, context);
-        if (outcome.outcome === 'applied') await this.deps.sourceClock.advance(outcome.personId, sourceOf(event), happenedAt);
-        return outcome;
-      } catch (error) {
-        // The person changed since this attempt read them (a SCIM leaver, another HR event): read
-        // again and re-apply this event's change to what is there now, never the stale record.
-        if (!(error instanceof HrEventError && error.cause instanceof Error && isScimError(error.cause) && error.cause.status === 412) || attempt >= MAX_APPLY_ATTEMPTS) throw error;
-      }
-    }
-  }
-
-  /** The event's change, written conditionally on the version `prepare` read. */
-  private async write(change: PreparedChange, event: HrEvent, context: ScimContext): Promise<HrOutcome> {
-    if (change.kind === 'schedule') {
-      const jobId = terminationJobId(event);
-      await this.deps.scheduler.schedule({ id: jobId, runAt: change.runAt, work: { kind: 'hr-event', event } });
-      if (change.person) await this.record(change.person.id, 'hr.termination-scheduled', event, { runAt: event.effectiveAt, jobId });
-      return { outcome: 'scheduled', jobId, runAt: change.runAt, ...(change.person ? { personId: change.person.id } : {}) };
-    }
-    let outcome: HrOutcome;
+    const change = await this.prepare(event, options);
     switch (change.kind) {
+      case 'schedule': {
+        const jobId = terminationJobId(event);
+        await this.deps.scheduler.schedule({ id: jobId, runAt: change.runAt, work: { kind: 'hr-event', event } });
+        if (change.person) await this.record(change.person.id, 'hr.termination-scheduled', event, { runAt: change.runAt, jobId });
+        return { outcome: 'scheduled', jobId, runAt: change.runAt, ...(change.person ? { personId: change.person.id } : {}) };
+      }
       case 'ignore':
-        outcome = { outcome: 'ignored', reason: change.reason };
-        break;
-      case 'unchanged':
-        outcome = { outcome: 'applied', personId: change.person.id, kind: event.kind };
-        break;
-      case 'replace':
-        await refusalsAsHrEventErrors(() => this.deps.users.replace(change.person.id, change.body, etagOf(change.person.version), context));
-        outcome = { outcome: 'applied', personId: change.person.id, kind: event.kind };
-        break;
+        return { outcome: 'ignored', reason: change.reason };
       case 'create': {
-        const created = await refusalsAsHrEventErrors(() => this.deps.users.create(change.body, context));
-        outcome = { outcome: 'applied', personId: String(created.resource.id), kind: event.kind };
-        break;
+        const created = await refusalsAsHrEventErrors(() => this.deps.people.create(change.attributes, origin));
+        await this.afterApplied(event, undefined);
+        return { outcome: 'applied', personId: created.id, kind: event.kind };
+      }
+      case 'update': {
+        // The directory re-runs this on the person as the write finds them (a SCIM leaver, another
+        // HR event meanwhile): the event's change is re-applied, never a stale whole record.
+        const write = await refusalsAsHrEventErrors(() =>
+          this.deps.people.update(change.person.id, origin, async (current) => this.attributes(current, event, activeAfter(event, current), change.managerId)),
+        );
+        if (write.outcome === 'stale') {
+          const lastAppliedAt = write.lastAppliedAt ?? '';
+          await this.record(write.user.id, 'hr.event-stale', event, { kind: event.kind, occurredAt: origin.happenedAt, lastAppliedAt }, 'skipped');
+          return { outcome: 'stale', personId: write.user.id, lastAppliedAt };
+        }
+        await this.afterApplied(event, write.user);
+        return { outcome: 'applied', personId: write.user.id, kind: event.kind };
       }
     }
-    // After the person's write, so an event the directory refuses has not cancelled anything.
-    if (event.kind === 'hire' || event.kind === 'rehire') await this.cancelTermination(event, change.kind === 'replace' ? change.person : undefined);
-    return outcome;
   }
 
-  /**
-   * An event older than the last applied one from the same source about this person (a late retry
-   * of an hour-old hire after the termination) is recorded as stale and changes nothing.
-   */
-  private async staleness(change: PreparedChange, event: HrEvent, happenedAt: string): Promise<HrOutcome | undefined> {
-    const person = 'person' in change ? change.person : undefined;
-    if (!person) return undefined;
-    const last = await this.deps.sourceClock.lastApplied(person.id, sourceOf(event));
-    if (last === undefined || happenedAt >= last) return undefined;
-    await this.record(person.id, 'hr.event-stale', event, { kind: event.kind, occurredAt: happenedAt, lastAppliedAt: last }, 'skipped');
-    return { outcome: 'stale', personId: person.id, lastAppliedAt: last };
+  /** After the person's write, so an event the directory refuses has not cancelled anything. */
+  private async afterApplied(event: HrEvent, person: UserRecord | undefined): Promise<void> {
+    if (event.kind === 'hire' || event.kind === 'rehire') await this.cancelTermination(event, person);
   }
 
   private async prepare(event: HrEvent, options: { due?: boolean }): Promise<PreparedChange> {
     const person = await this.find(event);
     if (event.kind === 'terminate') {
-      const effective = event.effectiveAt ? Date.parse(event.effectiveAt) : Number.NaN;
+      const timeZone = event.attributes.timezone ?? stringOr(person?.attributes.timezone);
+      const effective = event.effectiveAt ? effectiveInstant(event.effectiveAt, timeZone) : Number.NaN;
       if (!options.due && !Number.isNaN(effective) && effective - this.now().getTime() > EFFECTIVE_NOW_MS) {
         return { kind: 'schedule', runAt: new Date(effective).toISOString(), person };
       }
       if (!person) return { kind: 'ignore', reason: `no person matches ${event.source} employee ${event.employeeId}` };
-      if (!person.active) return { kind: 'unchanged', person };
-      return { kind: 'replace', person, body: await this.validBody(person, event, false) };
     }
-    const active = event.kind === 'update' ? (person?.active ?? true) : true;
-    if (person) return { kind: 'replace', person, body: await this.validBody(person, event, active) };
+    const managerId = await this.managerId(event);
+    if (person) {
+      // Checked now against the person as read, so a batch refuses an invalid event before any write.
+      await this.attributes(person, event, activeAfter(event, person), managerId);
+      return { kind: 'update', person, managerId };
+    }
     if (!event.attributes.workEmail) {
       return { kind: 'ignore', reason: `${event.source} employee ${event.employeeId} has no work email to create an account from` };
     }
-    return { kind: 'create', body: await this.validBody(undefined, event, active) };
+    return { kind: 'create', attributes: await this.attributes(undefined, event, true, managerId) };
   }
 
   private async cancelTermination(event: HrEvent, person: UserRecord | undefined): Promise<void> {
@@ -171,22 +141,19 @@ export class HrEventApplier {
     if (person) await this.record(person.id, 'hr.termination-cancelled', event, { jobId: job.id, wasDue: job.runAt });
   }
 
-  /** The SCIM body of the change, checked as the SCIM service will check it before it writes. */
-  private async validBody(person: UserRecord | undefined, event: HrEvent, active: boolean): Promise<Record<string, unknown>> {
-    const body = await this.body(person, event, active);
-    await refusalsAsHrEventErrors(async () => validateResource('User', body));
-    return body;
+  /** The person's attributes after the event, validated as the SCIM service validates a write. */
+  private async attributes(person: UserRecord | undefined, event: HrEvent, active: boolean, managerId: string | undefined): Promise<Record<string, unknown>> {
+    const attributes = mergeHrAttributes(person?.attributes ?? {}, event, active, managerId);
+    const schemas = [USER_SCHEMA, ...(attributes[ENTERPRISE_USER_SCHEMA] ? [ENTERPRISE_USER_SCHEMA] : [])];
+    const body = { schemas, ...attributes, ...(person ? {} : { externalId: `hr:${event.source}:${event.employeeId}` }) };
+    return refusalsAsHrEventErrors(async () => validateResource('User', body).attributes);
   }
 
-  private async body(person: UserRecord | undefined, event: HrEvent, active: boolean): Promise<Record<string, unknown>> {
+  private async managerId(event: HrEvent): Promise<string | undefined> {
     const { managerEmployeeId, managerEmail } = event.attributes;
-    const manager =
-      managerEmployeeId || managerEmail
-        ? await this.find({ ...event, employeeId: managerEmployeeId ?? '', attributes: { ...(managerEmail ? { workEmail: managerEmail } : {}) } })
-        : undefined;
-    const attributes = mergeHrAttributes(person?.attributes ?? {}, event, active, manager?.id);
-    const schemas = [USER_SCHEMA, ...(attributes[ENTERPRISE_USER_SCHEMA] ? [ENTERPRISE_USER_SCHEMA] : [])];
-    return { schemas, ...attributes, ...(person ? {} : { externalId: `hr:${event.source}:${event.employeeId}` }) };
+    if (!managerEmployeeId && !managerEmail) return undefined;
+    const manager = await this.find({ ...event, employeeId: managerEmployeeId ?? '', attributes: { ...(managerEmail ? { workEmail: managerEmail } : {}) } });
+    return manager?.id;
   }
 
   private async find(event: HrEvent): Promise<UserRecord | undefined> {
@@ -196,7 +163,8 @@ export class HrEventApplier {
       if (linked[0]) return directory.getUser(linked[0]);
     }
     const number = event.attributes.employeeNumber ?? (event.employeeId || undefined);
-    const email = event.attributes.workEmail?.toLowerCase();
+    // Compared by canonical form (README "Identifiers") in the userName lookup and the match keys.
+    const email = event.attributes.workEmail;
     if (email) {
       const byUserName = await directory.findUserByUserName(email);
       if (byUserName) return byUserName;
@@ -244,14 +212,24 @@ function happenedAtOf(event: HrEvent, now: Date): string {
   return Number.isNaN(at) ? now.toISOString() : new Date(at).toISOString();
 }
 
-/** A SCIM client error (4xx) from the directory, as the HrEventError it means for an HR event. */
+/** Whether the person is active after the event: a termination ends it, a hire starts it, an update keeps it. */
+function activeAfter(event: HrEvent, person: UserRecord): boolean {
+  if (event.kind === 'terminate') return false;
+  return event.kind === 'update' ? person.active : true;
+}
+
+const stringOr = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** A refusal from the directory or the SCIM schema, as the HrEventError it means for an HR event. */
 async function refusalsAsHrEventErrors<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
+    // A userName taken meanwhile, or the person deleted meanwhile, is a race; the rest is content.
+    if (error instanceof DirectoryError && (error.code === 'uniqueness' || error.code === 'notFound')) {
+      throw new HrEventError('conflict', `The directory refused the change: ${error.code === 'uniqueness' ? 'userName is already in use' : 'the person was deleted meanwhile'}`, { cause: error });
+    }
     if (!isScimError(error) || error.status >= 500) throw error;
-    // 409 (userName taken meanwhile), 412 and 404 (changed or deleted meanwhile) are races; the rest is content.
-    const reason = error.status === 409 || error.status === 412 || error.status === 404 ? 'conflict' : 'invalid';
-    throw new HrEventError(reason, `The directory refused the change: ${error.message}`, { cause: error });
+    throw new HrEventError('invalid', `The directory refused the change: ${error.message}`, { cause: error });
   }
 }

@@ -5,7 +5,7 @@ type Json = Record<string, unknown>;
 
 /**
  * The SCIM attributes of a person after an HR event: HR's facts (name, title, department, location,
- * employment type, work email, employee number, manager) overwrite what they cover; everything else,
+ * time zone, employment type, work email, employee number, manager) overwrite what they cover; everything else,
  * including what an IdP set, is kept. Attributes the payload did not carry are left as they are.
  */
 export function mergeHrAttributes(current: Readonly<Json>, event: HrEvent, active: boolean, managerId?: string): Json {
@@ -15,7 +15,7 @@ export function mergeHrAttributes(current: Readonly<Json>, event: HrEvent, activ
   next.active = active;
   if (a.givenName || a.familyName) next.name = { ...(next.name as Json | undefined), ...defined({ givenName: a.givenName, familyName: a.familyName }) };
   const displayName = a.displayName ?? ([a.givenName, a.familyName].filter(Boolean).join(' ') || undefined);
-  Object.assign(next, defined({ displayName, title: a.title, userType: a.employmentType }));
+  Object.assign(next, defined({ displayName, title: a.title, userType: a.employmentType, timezone: a.timezone }));
   if (a.workEmail) {
     const emails = (Array.isArray(next.emails) ? (next.emails as Json[]) : []).filter((email) => email.type !== 'work');
     next.emails = [{ value: a.workEmail, type: 'work', primary: !emails.some((email) => email.primary === true) }, ...emails];

@@ -8,6 +8,17 @@ import type {
   UserRecord,
 } from '../domain/DirectoryRecords.js';
 
+/** What backfillMatchIndex did. */
+export interface MatchIndexBackfill {
+  /** Users indexed. */
+  readonly users: number;
+  /**
+   * Users written before userNames were compared canonically (README "Identifiers") whose name is
+   * the same as, or looks like, an earlier user's: both are kept, and these are reported.
+   */
+  readonly collidingUserIds: readonly string[];
+}
+
 export interface Membership {
   readonly groupId: string;
   readonly memberId: string;
@@ -22,7 +33,7 @@ export interface Membership {
 export interface DirectoryStore {
   getUser(id: string): Promise<UserRecord | undefined>;
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
-  /** Strongly consistent, case-insensitive (userName is not case-exact in SCIM). */
+  /** Strongly consistent, by canonical form (RFC 8265; userName is not case-exact in SCIM). */
   findUserByUserName(userName: string): Promise<UserRecord | undefined>;
   findIdsByExternalId(type: ResourceType, externalId: string): Promise<string[]>;
   listUsers(): Promise<UserRecord[]>;
@@ -36,8 +47,11 @@ export interface DirectoryStore {
    * users written before the index existed. Until then an HR lookup must read all users.
    */
   hasMatchIndex(): Promise<boolean>;
-  /** Indexes every user's match keys, then records that the index is complete. Idempotent. */
-  backfillMatchIndex(): Promise<number>;
+  /**
+   * Indexes every user's match keys and gives every user its userName and look-alike claims by
+   * today's rules, then records that the index is complete. Idempotent.
+   */
+  backfillMatchIndex(): Promise<MatchIndexBackfill>;
 
   getGroup(id: string): Promise<GroupRecord | undefined>;
   getGroups(ids: readonly string[]): Promise<GroupRecord[]>;
@@ -48,8 +62,9 @@ export interface DirectoryStore {
 
   /**
    * Creates a user (`previous` undefined) or replaces the version `previous` was read at, claiming
-   * its userName if new or changed (DirectoryError 'uniqueness' if taken, 'versionMismatch' if the
-   * user changed since it was read).
+   * its userName if new or changed (DirectoryError 'uniqueness' if another live user has the same
+   * canonical userName or one that looks alike, 'versionMismatch' if the user changed since it was
+   * read).
    */
   putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void>;
   putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void>;

@@ -66,7 +66,14 @@ export class Reconciler {
       return failed;
     }
 
-    const people = indexPeople(await this.deps.directory.listUsers());
+    const users = await this.deps.directory.listUsers();
+    const people = indexPeople(users);
+    const byId = new Map(users.map((user) => [user.id, user]));
+    // An account is its link's person's; names are only a fallback for accounts nobody is linked to
+    // (an app that folds names, or a rename the app has not seen, would otherwise mislead).
+    const linked = new Map(
+      (await this.deps.access.listActualByApp(app)).flatMap((row) => (row.accountId !== undefined && row.status !== 'deleted' ? [[row.accountId, row.personId] as const] : [])),
+    );
     const orphans: OrphanAccount[] = [];
     const drift: EntitlementDrift[] = [];
     let stepsQueued = 0;
@@ -79,7 +86,9 @@ export class Reconciler {
 
     for (const account of accounts) {
       if (!account.active) continue;
-      const user = people.get(account.userName.toLowerCase()) ?? (account.email ? people.get(account.email.toLowerCase()) : undefined);
+      const holder = linked.get(account.accountId);
+      const user =
+        holder !== undefined ? byId.get(holder) : (people.get(account.userName.toLowerCase()) ?? (account.email ? people.get(account.email.toLowerCase()) : undefined));
       const planned = user ? await this.deps.access.getPlanned(user.id) : undefined;
       const expected = user?.active ? planned?.apps[app] : undefined;
       if (!user || !user.active || !expected || expected.status !== 'active') {

@@ -1,23 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
-import type { Outbox, UserRecord } from '../domain/DirectoryRecords.js';
+import type { UserRecord } from '../domain/DirectoryRecords.js';
 import type { OutboxRelay } from '../directory/OutboxRelay.js';
-import { classifyChange } from '../lifecycle/classifyChange.js';
-import type { GroupRef, LifecycleEvent } from '../domain/LifecycleEvent.js';
+import type { PeopleDirectory, PersonChange, WriteOrigin } from '../directory/PeopleDirectory.js';
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { applyPatch } from './applyPatch.js';
 import { checkIfMatch } from './checkIfMatch.js';
-import { deliverOutbox } from './deliverOutbox.js';
 import { type ListResponse, listResources } from './listResources.js';
 import type { ListQuery } from './parseListQuery.js';
 import { type Projection, projectAttributes, wantsAttribute } from './projectAttributes.js';
 import { representUser } from './represent.js';
 import type { ScimContext } from './ScimContext.js';
-import { scimError } from './scimError.js';
-import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
 import { validateResource } from './validateResource.js';
-import { writeWithRetry } from './writeWithRetry.js';
+import { asScimRefusals, isPinned } from './writeWithRetry.js';
 
 type Json = Record<string, unknown>;
 
@@ -28,37 +22,32 @@ export interface ScimServiceDependencies {
   readonly now?: () => Date;
 }
 
+export interface ScimUsersDependencies {
+  readonly store: DirectoryStore;
+  readonly people: PeopleDirectory;
+}
+
 export interface ScimResult {
   readonly resource: Json;
   readonly version: number;
 }
 
 /**
- * SCIM /Users: validates, writes through the directory store with the change's lifecycle events in
- * the same write, then delivers them to the ledger.
+ * SCIM /Users, an ingress adapter over the people directory: validates and represents SCIM
+ * resources; writes go through PeopleDirectory, which records the change's lifecycle events with it.
  */
 export class ScimUsers {
-  private readonly now: () => Date;
-
-  public constructor(private readonly deps: ScimServiceDependencies) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  public constructor(private readonly deps: ScimUsersDependencies) {}
 
   public async create(body: unknown, context: ScimContext): Promise<ScimResult> {
     const { attributes } = validateResource('User', body);
-    const timestamp = this.now().toISOString();
-    const user = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
-    const outbox = this.outbox([this.event(null, user, context, timestamp)], timestamp);
-    await writeWithRetry(this.deps, { type: 'User', id: user.id }, undefined, () =>
-      this.deps.store.putUser(user, undefined, outbox),
-    );
-    await deliverOutbox(this.deps.relay, this.deps.logger, { type: 'User', id: user.id }, outbox);
+    const user = await asScimRefusals({ type: 'User', id: 'new' }, () => this.deps.people.create(attributes, originOf(context)));
     return { resource: representUser(user, context.baseUrl, []), version: user.version };
   }
 
   public async get(id: string, projection: Projection, context: ScimContext): Promise<ScimResult> {
     const user = await this.require(id);
-    const groups = wantsAttribute(projection, 'groups') ? await this.groupsOf(id) : undefined;
+    const groups = wantsAttribute(projection, 'groups') ? await this.deps.people.groupsOf(id) : undefined;
     const resource = representUser(user, context.baseUrl, groups);
     return { resource: projectAttributes('User', resource, projection), version: user.version };
   }
@@ -70,7 +59,7 @@ export class ScimUsers {
       candidates: (lookup) => this.candidates(lookup),
       represent: async (users, withDerived) => {
         if (!withDerived) return users.map((user) => representUser(user, context.baseUrl));
-        return Promise.all(users.map(async (user) => representUser(user, context.baseUrl, await this.groupsOf(user.id))));
+        return Promise.all(users.map(async (user) => representUser(user, context.baseUrl, await this.deps.people.groupsOf(user.id))));
       },
       derivedAttribute: 'groups',
     });
@@ -89,49 +78,22 @@ export class ScimUsers {
   }
 
   public async delete(id: string, ifMatch: string | undefined, context: ScimContext): Promise<void> {
-    const key = { type: 'User', id } as const;
-    const outbox = await writeWithRetry(this.deps, key, ifMatch, async () => {
-      const current = await this.require(id);
-      checkIfMatch(current.version, ifMatch);
-      const timestamp = this.now().toISOString();
-      const groups = await this.groupsOf(id);
-      const event = this.event(current, null, context, timestamp, { groupsRemoved: groups });
-      const outbox: Outbox = {
-        ...this.outbox([event], timestamp),
-        memberships: groups.map((group) => ({ op: 'remove', groupId: group.id, memberId: id, memberType: 'User' })),
-        deleteAfter: true,
-      };
-      await this.deps.store.markDeleted(key, current.version, outbox);
-      return outbox;
-    });
-    await deliverOutbox(this.deps.relay, this.deps.logger, key, outbox);
+    await asScimRefusals({ type: 'User', id }, () =>
+      this.deps.people.delete(id, originOf(context), { precondition: (version) => checkIfMatch(version, ifMatch), pinned: isPinned(ifMatch) }),
+    );
   }
 
-  /** Shared by PUT and PATCH: compute the new attributes, write if they differ, record the change. */
+  /** Shared by PUT and PATCH: the new attributes, computed from the user as the write finds them. */
   private async update(
     id: string,
     ifMatch: string | undefined,
     context: ScimContext,
-    change: (current: UserRecord, groups: GroupRef[]) => Promise<Json | undefined>,
+    change: PersonChange,
   ): Promise<ScimResult> {
-    const key = { type: 'User', id } as const;
-    const result = await writeWithRetry(this.deps, key, ifMatch, async () => {
-      const current = await this.require(id);
-      checkIfMatch(current.version, ifMatch);
-      const groups = await this.groupsOf(id);
-      const attributes = await change(current, groups);
-      if (attributes === undefined || isDeepStrictEqual(attributes, current.attributes)) {
-        return { user: current, groups, outbox: undefined };
-      }
-      const timestamp = this.now().toISOString();
-      const next = toRecord(id, attributes, current.version + 1, current.created, timestamp);
-      const event = this.event(current, next, context, timestamp);
-      const outbox = this.outbox(event ? [event] : [], timestamp);
-      await this.deps.store.putUser(next, current, outbox);
-      return { user: next, groups, outbox };
-    });
-    if (result.outbox) await deliverOutbox(this.deps.relay, this.deps.logger, key, result.outbox);
-    return { resource: representUser(result.user, context.baseUrl, result.groups), version: result.user.version };
+    const write = await asScimRefusals({ type: 'User', id }, () =>
+      this.deps.people.update(id, originOf(context), change, { precondition: (version) => checkIfMatch(version, ifMatch), pinned: isPinned(ifMatch) }),
+    );
+    return { resource: representUser(write.user, context.baseUrl, write.groups), version: write.user.version };
   }
 
   private async candidates(lookup: { attribute: string; value: string } | undefined): Promise<UserRecord[]> {
@@ -148,63 +110,20 @@ export class ScimUsers {
     }
   }
 
-  private async require(id: string): Promise<UserRecord> {
-    const user = await this.deps.store.getUser(id);
-    if (!user) throw scimError(404, null, `User ${id} not found`);
-    return user;
-  }
-
-  private async groupsOf(userId: string): Promise<GroupRef[]> {
-    const ids = await this.deps.store.groupIdsOf(userId);
-    if (ids.length === 0) return [];
-    const groups = await this.deps.store.getGroups(ids);
-    return groups.map((group) => ({ id: group.id, displayName: group.displayName })).sort((a, b) => a.id.localeCompare(b.id));
-  }
-
-  private event(
-    before: UserRecord | null,
-    after: UserRecord | null,
-    context: ScimContext,
-    timestamp: string,
-    extra: { groupsRemoved?: GroupRef[] } = {},
-  ): LifecycleEvent {
-    const beforeSnapshot = before ? toPersonSnapshot(before) : null;
-    const afterSnapshot = after ? toPersonSnapshot(after) : null;
-    // Writes only happen when attributes changed; if none the snapshot holds did, the profile did.
-    const classified = classifyChange(beforeSnapshot, afterSnapshot) ?? { kind: 'mover' as const, changes: ['profile'] };
-    const personId = (after ?? before)?.id ?? '';
-    return {
-      eventId: randomUUID(),
-      kind: classified.kind,
-      personId,
-      occurredAt: timestamp,
-      source: {
-        channel: context.channel ?? 'scim',
-        actor: context.actor,
-        ...(context.requestId ? { requestId: context.requestId } : {}),
-        ...(context.operation ? { operation: context.operation } : {}),
-      },
-      before: beforeSnapshot,
-      after: afterSnapshot,
-      changes: extra.groupsRemoved?.length ? [...classified.changes, 'groups'] : classified.changes,
-      ...(extra.groupsRemoved?.length ? { groupsRemoved: extra.groupsRemoved } : {}),
-    };
-  }
-
-  private outbox(events: LifecycleEvent[], timestamp: string): Outbox {
-    return { id: randomUUID(), createdAt: timestamp, events, memberships: [] };
+  private require(id: string): Promise<UserRecord> {
+    return asScimRefusals({ type: 'User', id }, () => this.deps.people.get(id));
   }
 }
 
-function toRecord(id: string, attributes: Json, version: number, created: string, lastModified: string): UserRecord {
+/** A SCIM request as the people directory's writer: the IdP, named by its token's label. */
+function originOf(context: ScimContext): WriteOrigin {
   return {
-    id,
-    userName: String(attributes.userName),
-    active: attributes.active !== false,
-    ...(typeof attributes.externalId === 'string' ? { externalId: attributes.externalId } : {}),
-    version,
-    created,
-    lastModified,
-    attributes,
+    source: 'idp',
+    by: {
+      channel: context.channel ?? 'scim',
+      actor: context.actor,
+      ...(context.requestId ? { requestId: context.requestId } : {}),
+      ...(context.operation ? { operation: context.operation } : {}),
+    },
   };
 }

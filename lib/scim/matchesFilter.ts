@@ -1,4 +1,5 @@
 import type { Compare, Filter } from 'scim2-parse-filter';
+import { identifierKeys } from '../directory/identifiers/identifierKeys.js';
 import { type AttributePath, hasValueSubAttribute, type Json, resolveAttributePath, valuesAt } from './attributePath.js';
 import type { ScimResourceType } from './scimSchemas.js';
 
@@ -64,6 +65,12 @@ function isPresent(value: unknown, path: AttributePath): boolean {
   return value !== null && value !== undefined && value !== '';
 }
 
+/**
+ * Stored userNames have at most 256 UTF-16 units; NFC composes at most a few code units into one,
+ * so no longer value can have a stored name's canonical form. Bounds the work one filter costs.
+ */
+const MAX_COMPARED_USERNAME = 4 * 256;
+
 function compare(filter: Compare, actual: unknown, path: AttributePath): boolean {
   const { type, config } = path.definition;
   let expected = filter.compValue;
@@ -85,6 +92,11 @@ function compare(filter: Compare, actual: unknown, path: AttributePath): boolean
   }
   if (typeof actual !== 'string' || typeof expected !== 'string') return false;
   let a = actual;
+  if (filter.op === 'eq' && path.schema === undefined && path.names.length === 1 && path.names[0] === 'userName') {
+    // The directory's userName lookup compares canonical forms (README "Identifiers"); so does this.
+    // A value far longer than any stored userName (validateResource) equals none, canonical or not.
+    return expected.length <= MAX_COMPARED_USERNAME && identifierKeys.userName(a) === identifierKeys.userName(expected);
+  }
   if (!config.caseExact) {
     a = a.toLowerCase();
     expected = expected.toLowerCase();

@@ -1,4 +1,5 @@
 import SCIMMY from 'scimmy';
+import { canonicalUserName } from '../directory/identifiers/canonicalUserName.js';
 import { coerceEntraValues } from './coerceEntraValues.js';
 import { safeErrorDetail } from './safeErrorDetail.js';
 import { isScimError, scimError } from './scimError.js';
@@ -56,6 +57,12 @@ export function validateResource(type: ScimResourceType, body: unknown, options:
     if (typeof value === 'string' && value.length > limit) {
       throw scimError(400, 'invalidValue', `Attribute '${name}' must be at most ${limit} characters`);
     }
+  }
+  if (type === 'User') {
+    // RFC 8265 (README "Identifiers"), once the length is known to be bounded. The userName is
+    // stored as sent, since clients expect their value back, and is compared by its canonical form.
+    const canonical = canonicalUserName(attributes.userName as string);
+    if (!canonical.ok) throw scimError(400, 'invalidValue', `Attribute 'userName' ${canonical.detail}`);
   }
   // A new user without `active` is active; an update that leaves it unassigned (PUT without it,
   // PATCH remove) keeps what the user had: removing the attribute must not re-enable a leaver.

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCalendarDate } from './isCalendarDate.js';
+import { isTimeZone } from './isTimeZone.js';
 
 const text = z.string().max(1024).optional();
 
@@ -21,5 +22,7 @@ export const hrPersonAttributesSchema = z.object({
   employeeNumber: text,
   managerEmployeeId: text,
   managerEmail: text,
+  /** IANA time zone of the person's work location; a date-only effective date ends in it. */
+  timezone: z.string().max(64).refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin').optional(),
   startDate: z.string().refine(isCalendarDate, 'expected a YYYY-MM-DD date').optional(),
 });

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { connectorConfigSchema } from '../../lib/config/perimeterConfigSchema.js';
 import { ConnectorError } from '../../lib/connector-sdk/ConnectorError.js';
 import {
+  type AccountManager,
+  type AppAccount,
   type Connector,
   isAccountLister,
   isAccountManager,
@@ -9,7 +13,15 @@ import {
   isSessionRevoker,
 } from '../../lib/connector-sdk/Connector.js';
 import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import type { PlanStep, StepAction } from '../../lib/domain/PlanStep.js';
+import { ConnectorRuntime } from '../../lib/fanout/ConnectorRuntime.js';
+import { type Disposition, StepExecutor } from '../../lib/fanout/StepExecutor.js';
+import { Ledger } from '../../lib/ledger/Ledger.js';
+import { stepIdFor } from '../../lib/plan/stepIdFor.js';
 import type { FakeServer } from '../fakes/FakeServer.js';
+import { InMemoryAccessStore } from '../fakes/InMemoryAccessStore.js';
+import { InMemoryLedgerStore } from '../fakes/InMemoryLedgerStore.js';
+import { InMemoryStepStore } from '../fakes/InMemoryStepStore.js';
 import { rejection } from '../support/rejection.js';
 
 export interface ConformanceSetup {
@@ -35,6 +47,18 @@ export interface ConformanceTarget {
    * membership is a login and a role), so an update has nothing to write and must report unchanged.
    */
   readonly storesProfile?: boolean;
+  /**
+   * A person the app's folding makes collide with `person` although their correlation attribute
+   * differs; by default the first letter (a "k") becomes KELVIN SIGN U+212A, which a
+   * case-insensitive comparison by full Unicode case mapping folds to "k".
+   */
+  readonly lookAlike?: (person: PersonSnapshot) => PersonSnapshot;
+  /**
+   * How a look-alike's create fails: `account-conflict` once the app answered "already exists"
+   * with the other account; `rejected` where the connector refuses the look-alike's identifier
+   * before any call (GitHub logins are ASCII, so no look-alike login exists).
+   */
+  readonly lookAlikeFailure?: 'account-conflict' | 'rejected';
   setup(): Promise<ConformanceSetup>;
 }
 
@@ -56,6 +80,54 @@ export function conformancePerson(overrides: Partial<PersonSnapshot> = {}): Pers
     department: 'Engineering',
     ...overrides,
   };
+}
+
+/** A conformance person whose userName and email start with "k" (for the KELVIN SIGN look-alike). */
+function kPerson(): PersonSnapshot {
+  const person = conformancePerson();
+  return { ...person, userName: `k${person.userName}`, email: `k${person.email ?? ''}` };
+}
+
+const kelvinLookAlike = (person: PersonSnapshot): PersonSnapshot => ({
+  ...person,
+  id: `${person.id}-lookalike`,
+  userName: `\u212A${person.userName.slice(1)}`,
+  ...(person.email ? { email: `\u212A${person.email.slice(1)}` } : {}),
+});
+
+const APP = 'conformance-app';
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The real StepExecutor over in-memory stores, running steps against the connector under test. */
+function executorFor(connector: Connector): { access: InMemoryAccessStore; steps: InMemoryStepStore; ledger: InMemoryLedgerStore; run: (action: StepAction, person: PersonSnapshot) => Promise<Disposition & { stepId: string }> } {
+  const access = new InMemoryAccessStore();
+  const steps = new InMemoryStepStore();
+  const ledger = new InMemoryLedgerStore();
+  const definition = { type: 'conformance', settingsSchema: z.object({}), create: () => connector };
+  const connectors = new ConnectorRuntime({
+    configs: [connectorConfigSchema.parse({ id: APP, type: 'conformance', maxAttempts: 1 })],
+    registry: new Map([['conformance', definition]]),
+    accessToken: () => async () => 'unused',
+  });
+  const executor = new StepExecutor({ connectors, access, steps, ledger: new Ledger(ledger), logger: silent });
+  let events = 0;
+  const run = async (action: StepAction, person: PersonSnapshot): Promise<Disposition & { stepId: string }> => {
+    const eventId = `evt-${++events}-${person.id}`;
+    const step: PlanStep = {
+      stepId: stepIdFor(eventId, APP, action),
+      eventId,
+      plannedAt: new Date().toISOString(),
+      personId: person.id,
+      app: APP,
+      action,
+      sequence: 0,
+      rules: action === 'createAccount' ? ['conformance'] : [],
+      reason: `conformance ${action}`,
+      person,
+    };
+    return { ...(await executor.execute(step)), stepId: step.stepId };
+  };
+  return { access, steps, ledger, run };
 }
 
 const key = (label: string): string => `conformance-${label}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -238,6 +310,133 @@ export function describeConnectorConformance(target: ConformanceTarget): void {
       await connector.findAccount(conformancePerson());
       const last = setup.fake.requests.at(-1);
       expect(last?.headers.authorization).toBe(`Bearer ${setup.token}`);
+    });
+
+    describe('account links', () => {
+      /** The app's account for `person` (found by the connector), which must exist. */
+      const accountOf = async (connector: Connector & AccountManager, person: PersonSnapshot): Promise<AppAccount> => {
+        const found = await connector.findAccount(person);
+        expect(found).toBeDefined();
+        return found as AppAccount;
+      };
+      const lookAlikeOf = (person: PersonSnapshot): PersonSnapshot => (target.lookAlike ?? kelvinLookAlike)(person);
+
+      it('links an account the app already holds for the person exactly, and makes no second one', async () => {
+        // Prepare: an account made outside Perimeter (by hand, or by a create whose answer was lost), then disabled.
+        const connector = setup.connector;
+        if (!isAccountManager(connector)) return expect(target.capabilities).not.toContain('accounts');
+        const person = kPerson();
+        const { account } = await connector.createAccount(person, key('by-hand'));
+        await connector.disableAccount(account.accountId, key('by-hand-disable'));
+        const { access, run } = executorFor(connector);
+
+        // Act
+        const created = await run('createAccount', person);
+
+        // Assess
+        const found = await accountOf(connector, person);
+        expect(created).toMatchObject({ kind: 'done', outcome: expect.stringMatching(/^(applied|skipped)$/) });
+        expect(found).toMatchObject({ accountId: account.accountId, active: true });
+        expect(await access.getActual(person.id, APP)).toMatchObject({ accountId: account.accountId, status: 'active' });
+        expect([...access.links.values()]).toEqual([person.id]);
+      });
+
+      it('refuses a look-alike the app folds onto another account, which receives no call', async () => {
+        // Prepare
+        const connector = setup.connector;
+        if (!isAccountManager(connector)) return;
+        const real = kPerson();
+        const { account } = await connector.createAccount(real, key('real'));
+        const before = setup.fake.mutationsOf(account.accountId).length;
+        const lookAlike = lookAlikeOf(real);
+        const { access, steps, run } = executorFor(connector);
+
+        // Act
+        const created = await run('createAccount', lookAlike);
+
+        // Assess
+        expect(created).toMatchObject({ kind: 'done', outcome: 'dead-lettered' });
+        expect(steps.letters.get(created.stepId)?.error).toMatch(new RegExp(`^${target.lookAlikeFailure ?? 'account-conflict'}: `));
+        expect(setup.fake.mutationsOf(account.accountId)).toHaveLength(before);
+        expect(await access.getActual(lookAlike.id, APP)).toBeUndefined();
+        expect(access.links.size).toBe(0);
+        expect((await accountOf(connector, real)).active).toBe(true);
+        // The real person's own create still links their account: the look-alike left no claim on it.
+        await run('createAccount', real);
+        expect([...access.links.values()]).toEqual([real.id]);
+      });
+
+      it("refuses an account another person's link holds, naming that person, and never touches it", async () => {
+        // Prepare: the real person's account, made and linked by Perimeter; a second directory entry with the same attributes.
+        const connector = setup.connector;
+        if (!isAccountManager(connector)) return;
+        const real = kPerson();
+        const { access, steps, ledger, run } = executorFor(connector);
+        await run('createAccount', real);
+        const account = await accountOf(connector, real);
+        const before = setup.fake.mutationsOf(account.accountId).length;
+        const duplicate = { ...real, id: `${real.id}-duplicate` };
+
+        // Act
+        const created = await run('createAccount', duplicate);
+
+        // Assess
+        expect(created).toMatchObject({ kind: 'done', outcome: 'dead-lettered' });
+        const error = steps.letters.get(created.stepId)?.error ?? '';
+        expect(error).toMatch(/^account-conflict: /);
+        expect(error).toContain(`linked to person ${real.id}`);
+        expect(error).not.toContain(real.userName);
+        const [event] = await ledger.chain(`access#${duplicate.id}#${APP}`);
+        expect(event).toMatchObject({ outcome: 'dead-lettered', detail: { failure: 'account-conflict', holder: real.id } });
+        expect(setup.fake.mutationsOf(account.accountId)).toHaveLength(before);
+        expect(await access.getActual(duplicate.id, APP)).toBeUndefined();
+        expect((await accountOf(connector, real)).active).toBe(true);
+      });
+
+      it('disables and deletes a refused look-alike or duplicate without touching the real account', async () => {
+        // Prepare
+        const connector = setup.connector;
+        if (!isAccountManager(connector)) return;
+        const real = kPerson();
+        const { run } = executorFor(connector);
+        await run('createAccount', real);
+        const account = await accountOf(connector, real);
+        const lookAlike = lookAlikeOf(real);
+        const duplicate = { ...real, id: `${real.id}-duplicate` };
+        await run('createAccount', lookAlike);
+        await run('createAccount', duplicate);
+        const before = setup.fake.mutationsOf(account.accountId).length;
+
+        // Act
+        const outcomes = [];
+        for (const person of [lookAlike, duplicate]) {
+          for (const action of ['disableAccount', 'deleteAccount'] as const) outcomes.push((await run(action, person)).kind);
+        }
+
+        // Assess
+        expect(outcomes).toEqual(['done', 'done', 'done', 'done']);
+        expect(setup.fake.mutationsOf(account.accountId)).toHaveLength(before);
+        expect(await accountOf(connector, real)).toMatchObject({ accountId: account.accountId, active: true });
+      });
+
+      it("re-enables a returning person's own disabled account, which their link holds", async () => {
+        // Prepare
+        const connector = setup.connector;
+        if (!isAccountManager(connector)) return;
+        const person = kPerson();
+        const { access, run } = executorFor(connector);
+        await run('createAccount', person);
+        const account = await accountOf(connector, person);
+        await run('disableAccount', person);
+
+        // Act
+        const back = await run('createAccount', person);
+
+        // Assess
+        expect(back).toMatchObject({ kind: 'done', outcome: 'applied' });
+        expect(await accountOf(connector, person)).toMatchObject({ accountId: account.accountId, active: true });
+        expect([...access.links.values()]).toEqual([person.id]);
+      });
     });
 
     describe('error contract', () => {

@@ -9,6 +9,9 @@ describeConnectorConformance({
   capabilities: ['accounts', 'entitlements', 'listing'],
   // An org membership holds a login and a role (an entitlement here): a profile change writes nothing.
   storesProfile: false,
+  // GitHub compares logins case-insensitively, as the connector does, and a login is ASCII: a
+  // look-alike has no login at all, and is refused before any call.
+  lookAlikeFailure: 'rejected',
   async setup() {
     const token = `ghs_${Math.random().toString(36).slice(2)}`;
     const fake = await new FakeGitHubApi({ org: 'acme', teams: ['platform', 'security'], perPageLimit: PAGE_SIZE }).start();

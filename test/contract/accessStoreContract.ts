@@ -264,5 +264,76 @@ export function describeAccessStoreContract(name: string, openStore: () => Promi
       expect(await store.listActual('p3')).toEqual([{ personId: 'p3', app: 'github', status: 'active', entitlements: [], accountId: 'github-p3', updatedAt: AT }]);
     });
 
+
+    clause('links an app account to one person: a second person is refused and told who holds it', async (store) => {
+      // Act
+      const first = await store.linkAccount('p1', 'github', 'alice', AT);
+      const again = await store.linkAccount('p1', 'github', 'alice', LATER);
+      const other = await store.linkAccount('p2', 'github', 'alice', LATER);
+
+      // Assess
+      expect([first, again, other]).toEqual([{ linked: true }, { linked: true }, { linked: false, holder: 'p1' }]);
+      expect(await store.accountHolder('github', 'alice')).toBe('p1');
+      expect(await store.accountHolder('github', 'bob')).toBeUndefined();
+    });
+
+    clause('lets exactly one of several people link the same account at once', async (store) => {
+      // Prepare
+      const people = ['p1', 'p2', 'p3', 'p4', 'p5'];
+
+      // Act
+      const outcomes = await Promise.all(people.map((personId) => store.linkAccount(personId, 'slack', 'U1', AT)));
+
+      // Assess
+      const winners = people.filter((_, i) => outcomes[i]?.linked);
+      expect(winners).toHaveLength(1);
+      expect(outcomes.filter((outcome) => !outcome.linked)).toEqual(people.slice(1).map(() => ({ linked: false, holder: winners[0] })));
+      expect(await store.accountHolder('slack', 'U1')).toBe(winners[0]);
+    });
+
+    clause('keeps links of the same account id in two apps, and ids that share separators, apart', async (store) => {
+      // Act
+      await store.linkAccount('p1', 'a#b', 'c', AT);
+      const otherApp = await store.linkAccount('p2', 'a', 'b#c', AT);
+      const sameIdElsewhere = await store.linkAccount('p3', 'slack', 'c', AT);
+
+      // Assess
+      expect([otherApp, sameIdElsewhere]).toEqual([{ linked: true }, { linked: true }]);
+      expect([await store.accountHolder('a#b', 'c'), await store.accountHolder('a', 'b#c'), await store.accountHolder('slack', 'c')]).toEqual(['p1', 'p2', 'p3']);
+    });
+
+    clause('releases a link only for its holder, after which another person may link the account', async (store) => {
+      // Prepare
+      await store.linkAccount('p1', 'github', 'alice', AT);
+
+      // Act
+      await store.unlinkAccount('p2', 'github', 'alice');
+      const held = await store.accountHolder('github', 'alice');
+      await store.unlinkAccount('p1', 'github', 'alice');
+      await store.unlinkAccount('p1', 'github', 'never-linked');
+      const released = await store.accountHolder('github', 'alice');
+      const relinked = await store.linkAccount('p2', 'github', 'alice', LATER);
+
+      // Assess
+      expect([held, released, relinked]).toEqual(['p1', undefined, { linked: true }]);
+    });
+
+    clause('counts an account id recorded in actual access before links existed as that person\'s link', async (store) => {
+      // Prepare: rows as an older Perimeter wrote them, with no link record.
+      await store.applyActual('p1', 'github', { at: AT, status: 'disabled', accountId: 'alice' });
+      await store.applyActual('p3', 'github', { at: AT, status: 'deleted', accountId: 'carol' });
+
+      // Act
+      const holder = await store.accountHolder('github', 'alice');
+      const other = await store.linkAccount('p2', 'github', 'alice', LATER);
+      const ofDeleted = await store.accountHolder('github', 'carol');
+
+      // Assess
+      expect(holder).toBe('p1');
+      expect(other).toEqual({ linked: false, holder: 'p1' });
+      expect(ofDeleted).toBeUndefined();
+      expect(await store.listActualByApp('github')).toHaveLength(2);
+    });
+
   });
 }

@@ -45,7 +45,7 @@ const groupKey = (id: string): ResourceKey => ({ type: 'Group', id });
  * What every DirectoryStore adapter promises the SCIM and HR services: every write is conditional
  * on the version read (DirectoryError 'versionMismatch'), refused while the resource's previous
  * outbox is undelivered ('outboxPending'), and carries its own outbox; a userName belongs to one
- * user, compared case-insensitively ('uniqueness'); reads never show a resource being deleted, which
+ * user, compared by RFC 8265 canonical form and by UTS #39 confusable skeleton ('uniqueness'); reads never show a resource being deleted, which
  * goes once its outbox is delivered; memberships are idempotent rows; users are found by their HR
  * match keys once the index is complete. `openStore` returns a fresh, empty store per test.
  */
@@ -554,6 +554,79 @@ export function describeDirectoryStoreContract(name: string, openStore: () => Pr
       expect(await store.groupIdsOf('g9')).toEqual(['g1']);
     });
 
+    describe('canonical identifiers (README "Identifiers")', () => {
+      const jane = 'jane.doe@example.com';
+      // Fullwidth letters, a Cyrillic а (U+0430) in the Latin name, a zero for an o, "rn" for "m", upper case.
+      const lookalikes = ['\uFF4A\uFF41\uFF4E\uFF45.doe@example.com', 'j\u0430ne.doe@example.com', 'jane.d0e@example.com', 'jane.doe@exarnple.com', 'JANE.DOE@EXAMPLE.COM'];
+
+      for (const stage of ['on a fresh store', 'once the match index is backfilled'] as const) {
+        clause(`refuses a userName that equals or looks like a live user's as uniqueness, ${stage}`, async (store) => {
+          // Prepare
+          if (stage !== 'on a fresh store') await store.backfillMatchIndex();
+          await putUser(user('u1', jane));
+
+          // Act
+          const refusals = [];
+          for (const [index, name] of lookalikes.entries()) refusals.push(await refusal(store.putUser(user(`u${index + 2}`, name), undefined, outbox())));
+
+          // Assess
+          expect(refusals).toEqual(lookalikes.map(() => 'uniqueness'));
+          expect(await userIds()).toEqual(['u1']);
+          expect((await store.findUserByUserName('\uFF2A\uFF21\uFF2E\uFF25.doe@example.com'))?.id).toBe('u1');
+        });
+      }
+
+      clause('releases both claims on a rename: a look-alike of the old name is free, of the new name taken', async (store) => {
+        // Prepare
+        await store.backfillMatchIndex();
+        const v1 = await putUser(user('u1', 'paypal@example.com'));
+        await putUser(next(v1, { userName: 'ebay@example.com' }), v1);
+
+        // Act
+        await putUser(user('u2', 'p\u0430yp\u0430l@example.com'));
+        const taken = await refusal(store.putUser(user('u3', 'eb\u0430y@example.com'), undefined, outbox()));
+
+        // Assess
+        expect(taken).toBe('uniqueness');
+        expect(await userIds()).toEqual(['u1', 'u2']);
+      });
+
+      clause('releases both claims once a deletion is delivered, and does not free a look-alike taken meanwhile', async (store) => {
+        // Prepare
+        await store.backfillMatchIndex();
+        await putUser(user('u1', 'paypal@example.com'));
+        const deletion = outbox({ deleteAfter: true });
+        await store.markDeleted(userKey('u1'), 1, deletion);
+
+        // Act: a look-alike while the deletion is pending, its delivery, then another look-alike
+        await putUser(user('u2', 'p\u0430ypal@example.com'));
+        await store.completeOutbox(userKey('u1'), deletion);
+        const third = await refusal(store.putUser(user('u3', 'paypa1@example.com'), undefined, outbox()));
+
+        // Assess
+        expect(third).toBe('uniqueness');
+        expect(await userIds()).toEqual(['u2']);
+        expect((await store.findUserByUserName('paypal@example.com'))).toBeUndefined();
+      });
+
+      clause('keeps no look-alike claim from a rename refused as stale, and the kept name\'s look-alikes taken', async (store) => {
+        // Prepare
+        await store.backfillMatchIndex();
+        const v1 = await putUser(user('u1', 'ann@example.com'));
+        await putUser(next(v1, { title: 'Engineer' }), v1);
+
+        // Act
+        const stale = await refusal(store.putUser(next(v1, { userName: 'bob@example.com' }), v1, outbox()));
+        await putUser(user('u2', 'b0b@example.com'));
+        const kept = await refusal(store.putUser(user('u3', '\u0430nn@example.com'), undefined, outbox()));
+
+        // Assess
+        expect([stale, kept]).toEqual(['versionMismatch', 'uniqueness']);
+        expect((await store.getUser('u1'))?.userName).toBe('ann@example.com');
+        expect(await userIds()).toEqual(['u1', 'u2']);
+      });
+    });
+
     describe('the HR match-key index', () => {
       const withKeys = (id: string, employeeNumber: string, emails: string[]): UserRecord =>
         user(id, `${id}@idp.example`, 1, { emails: emails.map((value) => ({ value })), [ENTERPRISE_USER_SCHEMA]: { employeeNumber } });
@@ -572,7 +645,10 @@ export function describeDirectoryStoreContract(name: string, openStore: () => Pr
 
         // Assess
         expect(before).toBe(false);
-        expect([first, second]).toEqual([2, 2]);
+        expect([first, second]).toEqual([
+          { users: 2, collidingUserIds: [] },
+          { users: 2, collidingUserIds: [] },
+        ]);
         expect(await store.hasMatchIndex()).toBe(true);
         expect(await store.findUserIdsByMatchKey(employeeNumberKey('N-2'))).toEqual(['u2']);
       });

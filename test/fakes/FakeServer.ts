@@ -68,6 +68,17 @@ export class FakeServer {
     return this;
   }
 
+  /**
+   * Every request other than a GET that named `id` in its path or body, case-insensitively: the
+   * mutating calls an account received (a PATCH of the user, a membership change, a suspension).
+   */
+  public mutationsOf(id: string): FakeRequest[] {
+    const needle = id.toLowerCase();
+    return this.requests.filter(
+      (request) => request.method !== 'GET' && (decodeURIComponent(request.path).toLowerCase().includes(needle) || request.rawBody.toLowerCase().includes(needle)),
+    );
+  }
+
   /** The next `times` requests meet this fault instead of the API. */
   public injectFault(fault: Fault, times = 1): void {
     for (let i = 0; i < times; i++) this.faults.push(fault);

@@ -1,5 +1,5 @@
 import { AccessError } from '../../lib/domain/AccessError.js';
-import type { AccountStatus, ActualAccess, PlannedAccess } from '../../lib/domain/AccessRecords.js';
+import type { AccountLinkOutcome, AccountStatus, ActualAccess, PlannedAccess } from '../../lib/domain/AccessRecords.js';
 import type { AccessStore } from '../../lib/ports/AccessStore.js';
 import { byKey, copy } from './storeSemantics.js';
 
@@ -11,6 +11,8 @@ import { byKey, copy } from './storeSemantics.js';
 export class InMemoryAccessStore implements AccessStore {
   public readonly planned = new Map<string, PlannedAccess>();
   public readonly actual = new Map<string, ActualAccess>();
+  /** (app, account id) → the person holding the link. */
+  public readonly links = new Map<string, string>();
   /** Every putPlanned call, including the ones that failed. */
   public readonly puts: PlannedAccess[] = [];
   public getPlannedCalls = 0;
@@ -83,6 +85,28 @@ export class InMemoryAccessStore implements AccessStore {
       ...(accountId ? { accountId } : {}),
       updatedAt: change.at,
     });
+  }
+
+  public async accountHolder(app: string, accountId: string): Promise<string | undefined> {
+    const holder = this.links.get(actualKey(app, accountId));
+    if (holder !== undefined) return holder;
+    // A row from before links were recorded counts, and becomes a link (the adapter's backfill).
+    const legacy = (await this.listActualByApp(app)).find((row) => row.accountId === accountId && row.status !== 'deleted');
+    if (legacy) this.links.set(actualKey(app, accountId), legacy.personId);
+    return legacy?.personId;
+  }
+
+  public async linkAccount(personId: string, app: string, accountId: string, _at: string): Promise<AccountLinkOutcome> {
+    const key = actualKey(app, accountId);
+    const holder = this.links.get(key);
+    if (holder !== undefined && holder !== personId) return { linked: false, holder };
+    this.links.set(key, personId);
+    return { linked: true };
+  }
+
+  public async unlinkAccount(personId: string, app: string, accountId: string): Promise<void> {
+    const key = actualKey(app, accountId);
+    if (this.links.get(key) === personId) this.links.delete(key);
   }
 }
 

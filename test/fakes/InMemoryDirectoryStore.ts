@@ -1,4 +1,5 @@
 import { hrMatchKeys } from '../../lib/directory/hrMatchKeys.js';
+import { identifierKeys } from '../../lib/directory/identifiers/identifierKeys.js';
 import { DirectoryError } from '../../lib/domain/DirectoryError.js';
 import type {
   GroupRecord,
@@ -9,7 +10,7 @@ import type {
   ResourceType,
   UserRecord,
 } from '../../lib/domain/DirectoryRecords.js';
-import type { DirectoryStore, Membership } from '../../lib/ports/DirectoryStore.js';
+import type { DirectoryStore, MatchIndexBackfill, Membership } from '../../lib/ports/DirectoryStore.js';
 import { byKey, copy } from './storeSemantics.js';
 
 interface Stored<R> {
@@ -33,8 +34,8 @@ export interface InMemoryDirectoryStoreOptions {
  * The DirectoryStore contract in memory (test/contract/directoryStoreContract.ts), for SCIM and HR
  * tests that need a directory but not an engine. Each call is atomic. Writes are conditional as in
  * the DynamoDB adapter: on the version read, refused while an earlier write's outbox is undelivered,
- * and a userName (compared case-insensitively) belongs to at most one user that is not being
- * deleted. Lists come back in the adapter's key order.
+ * and a userName belongs to at most one user that is not being deleted, by canonical form and by
+ * confusable skeleton (README "Identifiers"). Lists come back in the adapter's key order.
  */
 export class InMemoryDirectoryStore implements DirectoryStore {
   private readonly users = new Map<string, Stored<UserRecord>>();
@@ -58,7 +59,7 @@ export class InMemoryDirectoryStore implements DirectoryStore {
   }
 
   public async findUserByUserName(userName: string): Promise<UserRecord | undefined> {
-    const owner = this.liveUserNamed(userNameKey(userName));
+    const owner = this.liveUserWith('userName', identifierKeys.userName(userName));
     return owner ? copy(owner) : undefined;
   }
 
@@ -80,11 +81,12 @@ export class InMemoryDirectoryStore implements DirectoryStore {
     return this.matchIndexComplete;
   }
 
-  public async backfillMatchIndex(): Promise<number> {
+  /** No user here predates the identifier rules, so none collides. */
+  public async backfillMatchIndex(): Promise<MatchIndexBackfill> {
     const users = this.liveRecords('User') as UserRecord[];
     for (const user of users) this.index(user.id, hrMatchKeys(user.attributes));
     this.matchIndexComplete = true;
-    return users.length;
+    return { users: users.length, collidingUserIds: [] };
   }
 
   public async getGroup(id: string): Promise<GroupRecord | undefined> {
@@ -111,11 +113,12 @@ export class InMemoryDirectoryStore implements DirectoryStore {
   }
 
   public async putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void> {
-    const nameKey = userNameKey(user.userName);
-    // The userName is claimed only when it is new or changed, and only from other live users.
-    if (previous === undefined || userNameKey(previous.userName) !== nameKey) {
-      const owner = this.liveUserNamed(nameKey);
-      if (owner && owner.id !== user.id) throw new DirectoryError('uniqueness', 'userName is already taken');
+    // Each key is claimed only when it is new or changed, and only from other live users.
+    for (const kind of ['userName', 'lookalike'] as const) {
+      const key = identifierKeys[kind](user.userName);
+      if (previous !== undefined && identifierKeys[kind](previous.userName) === key) continue;
+      const owner = this.liveUserWith(kind, key);
+      if (owner && owner.id !== user.id) throw new DirectoryError('uniqueness', kind === 'userName' ? 'userName is already taken' : 'userName looks like one already taken');
     }
     this.checkWrite({ type: 'User', id: user.id }, previous);
     this.users.set(user.id, { record: copy(user), outbox: copy(outbox) });
@@ -194,9 +197,9 @@ export class InMemoryDirectoryStore implements DirectoryStore {
     return present([...this.resources(type).values()].map(live)).sort((a, b) => byKey(a.id, b.id));
   }
 
-  private liveUserNamed(nameKey: string): UserRecord | undefined {
+  private liveUserWith(kind: keyof typeof identifierKeys, key: string): UserRecord | undefined {
     for (const stored of this.users.values()) {
-      if (!stored.deleted && userNameKey(stored.record.userName) === nameKey) return stored.record;
+      if (!stored.deleted && identifierKeys[kind](stored.record.userName) === key) return stored.record;
     }
     return undefined;
   }
@@ -208,11 +211,6 @@ export class InMemoryDirectoryStore implements DirectoryStore {
       this.matchIndex.set(key, ids);
     }
   }
-}
-
-/** userName is not case-exact in SCIM; the adapter claims its NFC lower-case form. */
-function userNameKey(userName: string): string {
-  return userName.normalize('NFC').toLowerCase();
 }
 
 function live<R>(stored: Stored<R> | undefined): R | undefined {

@@ -14,6 +14,7 @@ import type {
   SessionRevoker,
 } from '../../lib/connector-sdk/Connector.js';
 import type { PersonSnapshot } from '../../lib/domain/PersonSnapshot.js';
+import { sameIdentifier } from '../../lib/connector-sdk/sameIdentifier.js';
 
 /** The state of one in-memory app, for assertions. */
 export class MemoryApp {
@@ -67,14 +68,23 @@ class MemoryConnector implements Connector, AccountManager, EntitlementProvision
   public async createAccount(person: PersonSnapshot, key: string): Promise<AccountResult> {
     await this.app.gate('createAccount', key);
     const existing = [...this.app.accounts.values()].find((e) => !e.deleted && e.account.userName === person.userName);
-    if (existing) {
-      const changed = !existing.account.active;
-      existing.account = { ...existing.account, active: true };
-      return { changed, account: { ...existing.account } };
-    }
+    // Reported, never adopted: the engine decides whether the account is the person's.
+    if (existing) return { changed: false, existing: true, account: { ...existing.account } };
     const account = { accountId: `acct-${this.app.accounts.size + 1}`, userName: person.userName, active: true, entitlements: [] as string[] };
     this.app.accounts.set(account.accountId, { account, title: person.title, deleted: false });
     return { changed: true, account: { ...account } };
+  }
+
+  public correlates(account: AppAccount, person: PersonSnapshot): boolean {
+    return sameIdentifier(account.userName, person.userName);
+  }
+
+  public async enableAccount(accountId: string, key: string): Promise<AccountResult> {
+    await this.app.gate('enableAccount', key, { accountId });
+    const entry = this.require(accountId);
+    const changed = !entry.account.active;
+    entry.account = { ...entry.account, active: true };
+    return { changed, account: { ...entry.account } };
   }
 
   public async updateAccount(accountId: string, person: PersonSnapshot, key: string): Promise<AccountResult> {

@@ -134,6 +134,23 @@ describe('alarms', () => {
     expect(rotation[0]?.Properties.AlarmActions).toEqual([{ Ref: topicId(service) }]);
   });
 
+  it('counts both fan-out workers\' "Account conflict" lines and alarms on the first one within 5 minutes', () => {
+    // Act
+    const filters = Object.values(service.findResources('AWS::Logs::MetricFilter')) as Resource[];
+    const conflictFilters = filters.filter((filter) => JSON.stringify(filter.Properties).includes('AccountConflicts'));
+    const conflicts = alarms(service).filter((alarm) => alarm.Properties.MetricName === 'AccountConflicts');
+
+    // Assess
+    expect(conflictFilters).toHaveLength(2);
+    for (const filter of conflictFilters) {
+      expect(filter.Properties.FilterPattern).toBe('{ ($.level = "error") && ($.message = "Account conflict") }');
+    }
+    expect(JSON.stringify(conflictFilters.map((filter) => filter.Properties.LogGroupName))).toMatch(/FanoutWorkerLogs.*LockoutWorkerLogs/);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]?.Properties).toMatchObject({ Namespace: 'Perimeter', Statistic: 'Sum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(conflicts[0]?.Properties.AlarmActions).toEqual([{ Ref: topicId(service) }]);
+  });
+
   it('subscribes alarmEmail to the topic, only when given, and refuses what is not an address', () => {
     // Act
     const { service: subscribed } = synth({ service: { alarmEmail: 'oncall@example.com' } });

@@ -141,7 +141,7 @@ describe('credential rotation', () => {
 
   it('counts the rotate function’s "Rotation step failed" lines and alarms on one within 5 minutes', () => {
     // Act
-    const filters = Object.values(service.findResources('AWS::Logs::MetricFilter'));
+    const filters = Object.values(service.findResources('AWS::Logs::MetricFilter')).filter((filter) => JSON.stringify(filter).includes('RotationFailures'));
     const alarms = service.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RotationFailures' } });
     const logGroupId = Object.keys(service.findResources('AWS::Logs::LogGroup')).find((id) => /^RotateSecretLogs[0-9A-F]{8}$/.test(id));
 

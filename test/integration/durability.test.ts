@@ -139,5 +139,6 @@ describe('durability', () => {
     expect(missing).toEqual([]);
     // Every acknowledged joiner is in the ledger exactly once (recovery delivered the rest).
     expect(chains.map((chain) => chain.filter((event) => event.type === 'lifecycle.joiner').length)).toEqual(acknowledged.map(() => 1));
-  });
+    // Two process starts (tsx compiles each) and a restart: slow on a loaded 2-core machine.
+  }, 90_000);
 });

@@ -122,7 +122,7 @@ describe('the match-key index on a directory the previous version wrote', () => 
 
     // Assess
     expect(before).toEqual([false, []]);
-    expect(indexed).toBe(1);
+    expect(indexed).toEqual({ users: 1, collidingUserIds: [] });
     expect(await legacy.findUserIdsByMatchKey('EMPNO#N-1910')).toEqual(['u-dorothy']);
     // Another process (a new Lambda container) sees the marker.
     expect(await new DynamoDirectoryStore(db, table).hasMatchIndex()).toBe(true);

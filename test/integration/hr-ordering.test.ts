@@ -1,14 +1,18 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
+import { sendStandardWebhook, type WebhookReply } from '../support/sendStandardWebhook.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const SECRET = `whsec_${Buffer.from('standard-webhooks-ordering-secret').toString('base64')}`;
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-/** The latest truth wins: concurrent SCIM and HR writers, and HR events arriving late or twice. */
+/**
+ * The latest truth wins, and each source owns its attributes: concurrent SCIM and HR writers, HR
+ * events arriving late or twice, and the IdP and HR feeding the same person.
+ */
 describe('HR events racing SCIM and each other', () => {
   let perimeter: TestPerimeter;
   beforeAll(async () => {
@@ -19,19 +23,8 @@ describe('HR events racing SCIM and each other', () => {
     await perimeter.stop();
   });
 
-  /** A Standard Webhooks delivery (a fresh webhook-id each time: a sender's retry is a new delivery here). */
-  const send = async (type: string, employeeId: string, timestamp: string, attributes: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
-    const body = JSON.stringify({ type, timestamp, data: { employeeId, attributes } });
-    const id = `msg-${randomUUID()}`;
-    const at = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', Buffer.from(SECRET.slice('whsec_'.length), 'base64')).update(`${id}.${at}.${body}`).digest('base64');
-    const response = await fetch(`${perimeter.url}/hooks/hr/standard`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': `v1,${signature}` },
-      body,
-    });
-    return { status: response.status, body: await response.json() };
-  };
+  const send = (type: string, employeeId: string, timestamp: string, attributes: Record<string, string> = {}, effectiveAt?: string): Promise<WebhookReply> =>
+    sendStandardWebhook(perimeter.url, SECRET, { type, employeeId, timestamp, attributes, ...(effectiveAt ? { effectiveAt } : {}) });
   const iso = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOString();
   const user = async (id: string): Promise<any> => (await perimeter.scim(`/Users/${id}`)).body;
 
@@ -96,5 +89,107 @@ describe('HR events racing SCIM and each other', () => {
     const again = await send('employee.hired', 'ORD-2', at, { workEmail: 'again@example.com', title: 'Analyst' });
     expect(first.body.events[0].outcome).toBe('applied');
     expect(again.body.events[0]).toMatchObject({ outcome: 'applied', personId: first.body.events[0].personId });
+  });
+
+  const patch = (id: string, operations: unknown[]): Promise<{ status: number; body: any }> =>
+    perimeter.scim(`/Users/${id}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: operations } });
+  const withheld = async (personId: string): Promise<unknown[]> =>
+    (await perimeter.stores.ledger.chain(`person#${personId}`)).filter((e) => e.type === 'person.change-withheld').map((e) => e.detail);
+
+  /** An IdP-provisioned person whom the HR system then also feeds (matched by work email). */
+  const fedByBoth = async (n: string): Promise<string> => {
+    const created = await perimeter.scim('/Users', {
+      method: 'POST',
+      body: { schemas: [USER], userName: `both-${n}@example.com`, emails: [{ value: `both-${n}@example.com`, type: 'work', primary: true }], title: 'IdP title' },
+    });
+    expect(created.status).toBe(201);
+    const hr = await send('employee.updated', `B-${n}`, iso(-60_000), { workEmail: `both-${n}@example.com`, title: 'Engineer', department: 'Platform' });
+    expect(hr.body.events[0]).toMatchObject({ outcome: 'applied', personId: created.body.id });
+    return created.body.id as string;
+  };
+
+  it('takes HR-owned attributes from HR and IdP-owned ones from the IdP, recording what each may not change', async () => {
+    // Prepare
+    const id = await fedByBoth('1');
+
+    // Act: the IdP changes a title (HR's) and a display name (nobody's); HR changes a work email (the IdP's)
+    const idp = await patch(id, [
+      { op: 'replace', path: 'title', value: 'Chief of Everything' },
+      { op: 'replace', path: 'displayName', value: 'Both One' },
+    ]);
+    await send('employee.updated', 'B-1', iso(0), { workEmail: 'someone-else@example.com', title: 'Staff Engineer' });
+    const after = await user(id);
+
+    // Assess
+    expect(idp.status).toBe(200);
+    expect(idp.body).toMatchObject({ title: 'Engineer', displayName: 'Both One' });
+    expect(after).toMatchObject({ title: 'Staff Engineer', displayName: 'Both One', [ENTERPRISE]: { department: 'Platform' } });
+    expect(after.emails.map((e: { value: string }) => e.value)).toEqual(['both-1@example.com']);
+    expect(await withheld(id)).toEqual([
+      { source: 'idp', owner: 'hr', attributes: ['title'] },
+      { source: 'hr:standard', owner: 'idp', attributes: ['emails'] },
+    ]);
+  });
+
+  it('lets the IdP deactivate an HR-fed person at once, but not reactivate one HR terminated; only a newer HR rehire does', async () => {
+    // Prepare
+    const a = await fedByBoth('2');
+    const b = await fedByBoth('3');
+
+    // Act: the IdP disables A (and re-enables A: its own deactivation); HR terminates B, then the IdP tries to re-enable B
+    const disabled = await patch(a, [{ op: 'replace', path: 'active', value: false }]);
+    const reenabled = await patch(a, [{ op: 'replace', path: 'active', value: true }]);
+    await send('employee.terminated', 'B-3', iso(-30_000));
+    const revived = await patch(b, [{ op: 'replace', path: 'active', value: true }]);
+    const staleHire = await send('employee.hired', 'B-3', iso(-45_000), { workEmail: 'both-3@example.com' });
+    const afterStale = await user(b);
+    const rehired = await send('employee.rehired', 'B-3', iso(0));
+
+    // Assess
+    expect(disabled.body.active).toBe(false);
+    expect(reenabled.body.active).toBe(true);
+    expect(revived.status).toBe(200);
+    expect(revived.body.active).toBe(false);
+    expect(await withheld(b)).toEqual([{ source: 'idp', owner: 'hr', attributes: ['employmentStatus'] }]);
+    expect(staleHire.body.events[0].outcome).toBe('stale');
+    expect(afterStale.active).toBe(false);
+    expect(rehired.body.events[0].outcome).toBe('applied');
+    expect((await user(b)).active).toBe(true);
+  });
+
+  it('keeps the newest of two HR events that race, whichever lands first (20 pairs)', async () => {
+    // Prepare
+    const ids = await Promise.all(Array.from({ length: 20 }, async (_, n) => (await send('employee.hired', `O-${n}`, iso(-60_000), { workEmail: `order-${n}@example.com` })).body.events[0].personId as string));
+
+    // Act: per person, an older and a newer update sent together, alternating which is sent first
+    const replies = await Promise.all(
+      ids.map((_, n) => {
+        const older = (): Promise<WebhookReply> => send('employee.updated', `O-${n}`, iso(-20_000), { title: 'Older' });
+        const newer = (): Promise<WebhookReply> => send('employee.updated', `O-${n}`, iso(-10_000), { title: 'Newer' });
+        return Promise.all(n % 2 === 0 ? [older(), newer()] : [newer(), older()]);
+      }),
+    );
+    const titles = await Promise.all(ids.map(async (id) => (await user(id)).title));
+
+    // Assess
+    expect(replies.flat().every((reply) => reply.status === 202)).toBe(true);
+    expect(titles).toEqual(ids.map(() => 'Newer'));
+  });
+
+  it('ends a date-only termination at the end of that day in the person\'s time zone', async () => {
+    // Prepare
+    const hired = await send('employee.hired', 'TZ-1', iso(-60_000), { workEmail: 'tokyo@example.com', timezone: 'Asia/Tokyo' });
+    const unzoned = await send('employee.hired', 'TZ-2', iso(-60_000), { workEmail: 'nowhere@example.com' });
+
+    // Act
+    const tokyo = await send('employee.terminated', 'TZ-1', iso(0), {}, '2099-03-31');
+    const utc = await send('employee.terminated', 'TZ-2', iso(0), {}, '2099-03-31');
+
+    // Assess: midnight after 31 March in Tokyo is 15:00 UTC on the 31st; without a zone, UTC midnight
+    expect(hired.body.events[0].outcome).toBe('applied');
+    expect(unzoned.body.events[0].outcome).toBe('applied');
+    expect(tokyo.body.events[0]).toMatchObject({ outcome: 'scheduled', runAt: '2099-03-31T15:00:00.000Z' });
+    expect(utc.body.events[0]).toMatchObject({ outcome: 'scheduled', runAt: '2099-04-01T00:00:00.000Z' });
+    expect((await user(hired.body.events[0].personId)).timezone).toBe('Asia/Tokyo');
   });
 });

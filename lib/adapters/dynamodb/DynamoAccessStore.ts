@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AccessError } from '../../domain/AccessError.js';
-import type { AccountStatus, ActualAccess, PlannedAccess } from '../../domain/AccessRecords.js';
+import type { AccountLinkOutcome, AccountStatus, ActualAccess, PlannedAccess } from '../../domain/AccessRecords.js';
 import type { AccessStore } from '../../ports/AccessStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
 import { keyFits } from './keyFits.js';
@@ -9,6 +9,8 @@ import { queryAll } from './queryAll.js';
 type Item = Record<string, unknown>;
 
 const personKey = (personId: string): string => `PERSON#${personId}`;
+/** JSON keeps app "a#b" with account "c" apart from app "a" with account "b#c". */
+const linkKey = (app: string, accountId: string): Item => ({ pk: `LINK#${JSON.stringify([app, accountId])}`, sk: 'LINK' });
 
 /** Planned and actual access in the Access table (see README "Data model"). */
 export class DynamoAccessStore implements AccessStore {
@@ -142,6 +144,63 @@ export class DynamoAccessStore implements AccessStore {
         }),
       ),
     );
+  }
+
+  public async accountHolder(app: string, accountId: string): Promise<string | undefined> {
+    const holder = await this.linkHolder(app, accountId);
+    if (holder !== undefined) return holder;
+    // Before links were recorded, the account id in actual access was the only record; the byApp
+    // index finds such a row (read once per app account, on this rare path), and it becomes a link.
+    const legacy = (await this.listActualByApp(app)).find((row) => row.accountId === accountId && row.status !== 'deleted');
+    if (!legacy) return undefined;
+    const outcome = await this.claimLink(legacy.personId, app, accountId, legacy.updatedAt, 'attribute_not_exists(pk)');
+    return outcome ? legacy.personId : this.linkHolder(app, accountId);
+  }
+
+  public async linkAccount(personId: string, app: string, accountId: string, at: string): Promise<AccountLinkOutcome> {
+    // A holder may release the link between the refused write and the read: then try once more.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await this.claimLink(personId, app, accountId, at, 'attribute_not_exists(pk) OR personId = :me')) return { linked: true };
+      const holder = await this.linkHolder(app, accountId);
+      if (holder !== undefined && holder !== personId) return { linked: false, holder };
+    }
+    throw new AccessError('unavailable', 'Access store could not settle an account link that kept changing');
+  }
+
+  public async unlinkAccount(personId: string, app: string, accountId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({ TableName: this.tableName, Key: linkKey(app, accountId), ConditionExpression: 'personId = :me', ExpressionAttributeValues: { ':me': personId } }),
+      );
+    } catch (error) {
+      // Someone else's link, or none: nothing of this person's to release.
+      if (!isConditionalCheckFailed(error)) throw new AccessError('unavailable', 'Access store failed to release an account link', { cause: error });
+    }
+  }
+
+  private async linkHolder(app: string, accountId: string): Promise<string | undefined> {
+    const item = await this.run('read an account link', async () =>
+      (await this.db.send(new GetCommand({ TableName: this.tableName, Key: linkKey(app, accountId), ConsistentRead: true }))).Item,
+    );
+    return item ? String(item.personId) : undefined;
+  }
+
+  /** The conditional write that keeps one holder per app account; false when the condition failed. */
+  private async claimLink(personId: string, app: string, accountId: string, at: string, condition: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...linkKey(app, accountId), personId, app, accountId, linkedAt: at },
+          ConditionExpression: condition,
+          ...(condition.includes(':me') ? { ExpressionAttributeValues: { ':me': personId } } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw new AccessError('unavailable', 'Access store failed to write an account link', { cause: error });
+    }
   }
 
   private async run<T>(what: string, operation: () => Promise<T>): Promise<T> {

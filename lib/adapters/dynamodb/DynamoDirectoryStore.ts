@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DirectoryError } from '../../domain/DirectoryError.js';
 import type {
   GroupRecord,
   MembershipChange,
@@ -8,13 +9,13 @@ import type {
   ResourceType,
   UserRecord,
 } from '../../domain/DirectoryRecords.js';
-import type { DirectoryStore, Membership } from '../../ports/DirectoryStore.js';
+import type { DirectoryStore, MatchIndexBackfill, Membership } from '../../ports/DirectoryStore.js';
 import { DirectoryTable, type Item } from './directory/DirectoryTable.js';
 import { directoryItemCodec as codec } from './directory/directoryItemCodec.js';
 import { MatchKeyIndex } from './directory/MatchKeyIndex.js';
 import { OutboxItems } from './directory/OutboxItems.js';
 import { ResourceWrites } from './directory/ResourceWrites.js';
-import { UserNameClaims } from './directory/UserNameClaims.js';
+import { type ClaimKind, UserNameClaims } from './directory/UserNameClaims.js';
 import { keyFits } from './keyFits.js';
 
 /**
@@ -49,11 +50,14 @@ export class DynamoDirectoryStore implements DirectoryStore {
 
   public async findUserByUserName(userName: string): Promise<UserRecord | undefined> {
     const nameKey = codec.userNameKey(userName);
-    const ownerId = await this.claims.ownerOf(nameKey);
-    if (ownerId === undefined) return undefined;
-    const user = await this.getUser(ownerId);
+    const ownerId = await this.claims.ownerOf('userName', nameKey);
+    const user = ownerId === undefined ? undefined : await this.getUser(ownerId);
     // A claim outlives a crashed rename or delete; only the owner's current name counts.
-    return user && codec.userNameKey(user.userName) === nameKey ? user : undefined;
+    if (user && codec.userNameKey(user.userName) === nameKey) return user;
+    // Until the backfill has claimed every name by today's rules, an older user may hold its name
+    // under the key it was written with only.
+    if (await this.matchIndex.isComplete()) return undefined;
+    return (await this.listUsers()).find((other) => codec.userNameKey(other.userName) === nameKey);
   }
 
   public async findIdsByExternalId(type: ResourceType, externalId: string): Promise<string[]> {
@@ -75,8 +79,12 @@ export class DynamoDirectoryStore implements DirectoryStore {
     return this.matchIndex.isComplete();
   }
 
-  public async backfillMatchIndex(): Promise<number> {
-    return this.matchIndex.backfill(await this.listUsers());
+  public async backfillMatchIndex(): Promise<MatchIndexBackfill> {
+    const users = await this.listUsers();
+    // Claims first: the index is marked complete last, and a complete index is what says that
+    // every user's claims follow today's rules.
+    const collidingUserIds = await this.claims.backfill(users);
+    return { users: await this.matchIndex.backfill(users), collidingUserIds };
   }
 
   public async getGroup(id: string): Promise<GroupRecord | undefined> {
@@ -118,12 +126,22 @@ export class DynamoDirectoryStore implements DirectoryStore {
    * what is left behind is harmless (a stale claim heals on next use, readers check index entries).
    */
   public async putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void> {
-    const nameKey = codec.userNameKey(user.userName);
-    const previousNameKey = previous ? codec.userNameKey(previous.userName) : undefined;
-    const claimed = previousNameKey !== nameKey;
-    // Released again if this write fails, unless the user held the name already (a stale rename or a
-    // repeated create): then the name is theirs by the write that won, and stays taken.
-    const newlyClaimed = claimed && (await this.claims.claim(nameKey, user.id));
+    const claims = (['userName', 'lookalike'] as const).map((kind) => ({
+      kind,
+      key: keyOf(kind, user.userName),
+      previousKey: previous ? keyOf(kind, previous.userName) : undefined,
+    }));
+    const changed = claims.filter((claim) => claim.previousKey !== claim.key);
+    if (changed.length > 0) await this.refuseUnclaimedLookalike(user);
+    // Released again if this write fails, unless the user held the key already (a stale rename or a
+    // repeated create): then the key is theirs by the write that won, and stays taken.
+    const newlyClaimed: typeof changed = [];
+    try {
+      for (const claim of changed) if (await this.claims.claim(claim.kind, claim.key, user.id)) newlyClaimed.push(claim);
+    } catch (error) {
+      await this.releaseAll(newlyClaimed, user.id, 'key');
+      throw error;
+    }
     // Indexed before the user is written, so a crash in between leaves at worst an entry for keys the
     // user does not have (readers check), never a user the index cannot find. A failed write leaves
     // them too, for the same reason: the stored version of the user may have them.
@@ -132,11 +150,11 @@ export class DynamoDirectoryStore implements DirectoryStore {
       await this.matchIndex.add(user.id, added);
       await this.resources.put({ ...codec.userItem(user), ...OutboxItems.attributes(outbox, { type: 'User', id: user.id }) }, previous);
     } catch (error) {
-      if (newlyClaimed) await this.claims.release(nameKey, user.id).catch(() => undefined);
+      await this.releaseAll(newlyClaimed, user.id, 'key');
       throw error;
     }
     // The old name is free again; if this fails the claim is stale and self-heals on next use.
-    if (claimed && previousNameKey !== undefined) await this.claims.release(previousNameKey, user.id).catch(() => undefined);
+    await this.releaseAll(changed, user.id, 'previousKey');
     // Left behind if this fails: harmless, readers check the user still has the key.
     await this.matchIndex.remove(user.id, removed).catch(() => undefined);
   }
@@ -169,8 +187,35 @@ export class DynamoDirectoryStore implements DirectoryStore {
     return this.outboxes.listPending(limit);
   }
 
+  /** Best effort: a claim left behind is stale once its owner no longer has the key, and heals. */
+  private async releaseAll(claims: readonly { kind: ClaimKind; key: string; previousKey?: string | undefined }[], ownerId: string, which: 'key' | 'previousKey'): Promise<void> {
+    for (const claim of claims) {
+      const key = claim[which];
+      if (key !== undefined) await this.claims.release(claim.kind, key, ownerId).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Until the backfill has given every older user its claims (a store written before look-alike
+   * claims existed), a new or renamed user is also compared with every user, so that a look-alike
+   * of an older user is refused from the first write after the upgrade.
+   */
+  private async refuseUnclaimedLookalike(user: UserRecord): Promise<void> {
+    if (await this.matchIndex.isComplete()) return;
+    const nameKey = codec.userNameKey(user.userName);
+    const lookalike = codec.lookalikeKey(user.userName);
+    const other = (await this.listUsers()).find(
+      (existing) => existing.id !== user.id && (codec.userNameKey(existing.userName) === nameKey || codec.lookalikeKey(existing.userName) === lookalike),
+    );
+    if (other) throw new DirectoryError('uniqueness', 'userName looks like one already taken');
+  }
+
   private async listType(type: ResourceType): Promise<Item[]> {
     const items = await this.table.query(`list ${type}s`, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': codec.typeIndexKey(type) } });
     return items.filter((item) => !item.deleted);
   }
+}
+
+function keyOf(kind: ClaimKind, userName: string): string {
+  return kind === 'userName' ? codec.userNameKey(userName) : codec.lookalikeKey(userName);
 }

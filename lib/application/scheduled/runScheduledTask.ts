@@ -57,9 +57,13 @@ export async function runScheduledTask(deps: ScheduledTaskDependencies, task: Sc
 }
 
 async function recover(deps: ScheduledTaskDependencies): Promise<string> {
-  // Once per directory: users written before the HR match-key index existed join it.
+  // Once per directory: users written before the HR match-key index and today's identifier rules
+  // existed join the index and claim their canonical and look-alike keys.
   if (!(await deps.directory.hasMatchIndex())) {
-    deps.logger.info('Indexed HR match keys of existing users', { users: await deps.directory.backfillMatchIndex() });
+    const { users, collidingUserIds } = await deps.directory.backfillMatchIndex();
+    deps.logger.info('Indexed HR match keys and identifier claims of existing users', { users });
+    // Ids only: the names themselves are personal data. Both users of a pair are kept.
+    if (collidingUserIds.length > 0) deps.logger.warn('Existing users whose userName equals or looks like an earlier user\'s', { userIds: [...collidingUserIds] });
   }
   const outboxes = await deps.relay.recover(500);
   const plans = await deps.planner.recover(500);

@@ -58,7 +58,11 @@ const MAIL_NICKNAME_FORBIDDEN = /[@()\\[\]";:<>,\s]/;
  *   {"date", "request-id", "client-request-id"}}}`, and "Microsoft Graph throttling guidance" for
  *   429 (and 503) with Retry-After (see `throttle`).
  * - The password complexity rule of Entra ID (8–256 characters, three of four classes) and the
- *   verified-domain rule for userPrincipalName.
+ *   verified-domain rule for userPrincipalName, which is unique compared case-insensitively (by
+ *   full Unicode lowercasing here, so a KELVIN SIGN look-alike collides as in a folding directory):
+ *   a duplicate is 400 Request_BadRequest "Another object with the same value ..." with
+ *   `details: [{code: "ObjectConflict", target: "userPrincipalName"}]`, and `$filter` eq matches
+ *   the same way.
  * - Applications' client secrets: "application: addPassword" (POST /applications/{id}/addPassword
  *   with an optional `{"passwordCredential": {displayName, startDateTime, endDateTime}}`; 200 with
  *   the new passwordCredential, its `secretText` shown only then; endDateTime defaults to start + 2
@@ -243,7 +247,7 @@ export class FakeGraphApi extends FakeServer {
     if (typeof password !== 'string' || !compliesWithComplexity(password)) {
       return badRequest('The specified password does not comply with password complexity requirements. Please provide a different password.');
     }
-    if (this.userByUpn(userPrincipalName)) return badRequest('Another object with the same value for property userPrincipalName already exists.');
+    if (this.userByUpn(userPrincipalName)) return objectConflict('userPrincipalName');
     const user = new FakeGraphUser(randomUUID());
     user.assign(body);
     this.users.set(user.id, user);
@@ -261,7 +265,7 @@ export class FakeGraphApi extends FakeServer {
     if ('displayName' in body && !body.displayName) return invalidValue('displayName');
     if (typeof body.userPrincipalName === 'string') {
       const other = this.userByUpn(body.userPrincipalName);
-      if (other && other !== user) return badRequest('Another object with the same value for property userPrincipalName already exists.');
+      if (other && other !== user) return objectConflict('userPrincipalName');
     }
     user.assign(body);
     return { status: 204 };
@@ -457,6 +461,16 @@ function graphError(code: string, message: string, extra: Record<string, unknown
 
 function badRequest(message: string): FakeResponse {
   return { status: 400, body: graphError('Request_BadRequest', message) };
+}
+
+/**
+ * A uniqueness conflict as Graph answers it: 400 Request_BadRequest with `details` naming the
+ * property and the code ObjectConflict (microsoft-graph-docs issue 1508 shows the body).
+ */
+function objectConflict(property: string): FakeResponse {
+  const message = `Another object with the same value for property ${property} already exists.`;
+  const body = graphError('Request_BadRequest', message) as { error: Record<string, unknown> };
+  return { status: 400, body: { error: { ...body.error, details: [{ code: 'ObjectConflict', message, target: property }] } } };
 }
 
 function invalidValue(property: string): FakeResponse {

@@ -8,7 +8,10 @@ import { FakeServer, type FakeRequest, type FakeResponse } from '../FakeServer.j
  *   get, insert, update (PUT, patch semantics), patch, delete, list (customer or domain required,
  *   maxResults 1–500, pageToken / nextPageToken, no `users` key on an empty page) and signOut;
  *   "Manage user accounts" for the insert payload (primaryEmail, name.givenName, name.familyName,
- *   password).
+ *   password). Email addresses are case-insensitive, as Google documents, and compared here by full
+ *   Unicode lowercasing (stored lowercased, looked up lowercased), so a KELVIN SIGN look-alike
+ *   collides with its "k" as it would in a folding directory: users.get finds the other user, and
+ *   an insert is 409 "Entity already exists." (reason duplicate).
  * - Directory API members (.../v1/members, "Manage group members"): insert ({email, role}, email
  *   required, 409 "Member already exists." on a repeat), delete (404 "Resource Not Found: memberKey"
  *   for a non-member, "...: groupKey" for an unknown group).

@@ -31,6 +31,13 @@ export interface FakeScimApiOptions {
   readonly pageSize?: number;
   /** Where the SCIM endpoints live on the server; "/scim/v2" by default. */
   readonly basePath?: string;
+  /**
+   * The app's directory folds identifiers before it compares them (uniqueness and `eq` filters),
+   * as a database collation that is case- and accent-insensitive does: compatibility
+   * decomposition (NFKD, so "ｋ" and the KELVIN SIGN are "k"), combining marks dropped ("é" is
+   * "e"), surrounding whitespace trimmed, lowercased. Without it, values compare lowercased only.
+   */
+  readonly folding?: boolean;
 }
 
 /**
@@ -50,6 +57,7 @@ export interface FakeScimApiOptions {
 export class FakeScimApi extends FakeServer {
   public pageSize: number;
   public readonly basePath: string;
+  public readonly folding: boolean;
   protected readonly users = new Map<string, Json>();
   protected readonly groups = new Map<string, StoredGroup>();
   private version = 0;
@@ -58,6 +66,7 @@ export class FakeScimApi extends FakeServer {
     super();
     this.pageSize = options.pageSize ?? 100;
     this.basePath = options.basePath ?? '/scim/v2';
+    this.folding = options.folding ?? false;
     const base = this.basePath;
     this.route('GET', `${base}/Users`, (request) => this.admitted(request, () => this.listUsers(request)));
     this.route('POST', `${base}/Users`, (request) => this.admitted(request, () => this.createUser(request)));
@@ -138,11 +147,17 @@ export class FakeScimApi extends FakeServer {
     return userName;
   }
 
+  /** What the app compares for a value that is not caseExact (see `folding`). */
+  protected compareKey(value: string): string {
+    if (!this.folding) return value.toLowerCase();
+    return value.normalize('NFKD').replace(/\p{M}/gu, '').trim().toLowerCase();
+  }
+
   /** Why `candidate` cannot be stored next to the other users, or undefined if it can. */
   protected uniquenessViolation(candidate: Json, exceptId?: string): string | undefined {
-    const userName = String(candidate.userName).toLowerCase();
+    const userName = this.compareKey(String(candidate.userName));
     for (const [id, user] of this.users) {
-      if (id !== exceptId && String(user.userName).toLowerCase() === userName) return 'userName is already taken';
+      if (id !== exceptId && this.compareKey(String(user.userName)) === userName) return 'userName is already taken';
     }
     return undefined;
   }
@@ -194,7 +209,7 @@ export class FakeScimApi extends FakeServer {
       users = users.filter((user) => {
         const found = this.filterValues(parsed.attribute, user);
         if (!found) return false;
-        return found.values.some((value) => (found.caseExact ? value === parsed.value : value.toLowerCase() === parsed.value.toLowerCase()));
+        return found.values.some((value) => (found.caseExact ? value === parsed.value : this.compareKey(value) === this.compareKey(parsed.value)));
       });
     }
     return this.page(users.map((user) => this.represent(user)), request);

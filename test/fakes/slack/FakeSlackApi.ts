@@ -129,9 +129,9 @@ export class FakeSlackApi extends FakeScimApi {
   protected override uniquenessViolation(candidate: Json, exceptId?: string): string | undefined {
     const taken = super.uniquenessViolation(candidate, exceptId);
     if (taken) return taken;
-    const emails = emailValues(candidate).map((email) => email.toLowerCase());
+    const emails = emailValues(candidate).map((email) => this.compareKey(email));
     for (const [id, user] of this.users) {
-      if (id !== exceptId && emailValues(user).some((email) => emails.includes(email.toLowerCase()))) return 'email is already taken';
+      if (id !== exceptId && emailValues(user).some((email) => emails.includes(this.compareKey(email)))) return 'email is already taken';
     }
     return undefined;
   }

@@ -9,6 +9,7 @@ import { Ledger } from '../../../lib/ledger/Ledger.js';
 import type { LogFields, Logger } from '../../../lib/observability/Logger.js';
 import type { DirectoryStore } from '../../../lib/ports/DirectoryStore.js';
 import { ScimGroups } from '../../../lib/scim/ScimGroups.js';
+import { PeopleDirectory } from '../../../lib/directory/PeopleDirectory.js';
 import { ScimUsers } from '../../../lib/scim/ScimUsers.js';
 import { lambdaContext } from '../../../local/toApiGatewayEvent.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
@@ -32,7 +33,7 @@ describe('SCIM handler on a failing directory store', () => {
   });
   const deps = { store, relay: ledgerOnlyRelay(store, new Ledger(new InMemoryLedgerStore())), logger };
   const handler = createScimHandler({
-    users: new ScimUsers(deps),
+    users: new ScimUsers({ store, people: new PeopleDirectory(deps) }),
     groups: new ScimGroups(deps),
     tokens: new StaticTokenVerifier([{ label: 'test-idp', sha256: hashToken(TOKEN) }]),
     logger,

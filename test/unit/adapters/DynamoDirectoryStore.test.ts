@@ -32,9 +32,10 @@ describe('DynamoDirectoryStore (SDK contract)', () => {
     });
   });
 
-  it('claims the lower-cased userName before writing the user, both conditionally', async () => {
-    // Prepare
+  it('claims the canonical userName and its look-alike skeleton before writing the user, all conditionally', async () => {
+    // Prepare: a store whose identifier claims are backfilled (else every user would be read first)
     dynamo.on(PutCommand).resolves({});
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'MATCHINDEX', sk: 'READY#2' } });
 
     // Act
     await store().putUser(user, undefined, outbox);
@@ -42,7 +43,8 @@ describe('DynamoDirectoryStore (SDK contract)', () => {
 
     // Assess
     expect(puts[0]).toMatchObject({ Item: { pk: 'USERNAME#ann@example.com', sk: 'CLAIM', ownerId: 'u1' }, ConditionExpression: 'attribute_not_exists(pk) OR ownerId = :me' });
-    expect(puts[1]).toMatchObject({
+    expect(puts[1]).toMatchObject({ Item: { pk: 'LOOKALIKE#ann@exarnple.corn', sk: 'CLAIM', ownerId: 'u1' }, ConditionExpression: 'attribute_not_exists(pk) OR ownerId = :me' });
+    expect(puts[2]).toMatchObject({
       Item: { pk: 'USER#u1', sk: 'USER', version: 1, outboxId: 'o1', pendingPk: 'PENDING', gsi1pk: 'TYPE#User' },
       ConditionExpression: 'attribute_not_exists(pk)',
     });

@@ -10,7 +10,7 @@ function dependencies(calls: string[], extra: Partial<ScheduledTaskDependencies>
   const record = <T>(name: string, value: T) => async (): Promise<T> => (calls.push(name), value);
   return {
     config: parsePerimeterConfig({}, 'test'),
-    directory: { hasMatchIndex: record('hasMatchIndex', true), backfillMatchIndex: record('backfill', 0) },
+    directory: { hasMatchIndex: record('hasMatchIndex', true), backfillMatchIndex: record('backfill', { users: 0, collidingUserIds: [] }) },
     relay: { recover: record('relay.recover', 0) },
     planner: { recover: record('planner.recover', 0) },
     reconcile: async () => (calls.push('reconcile job'), { job: { id: 'j1', status: 'succeeded', slices: 1 } as Job, started: true }),
@@ -28,6 +28,21 @@ describe('scheduled tasks', () => {
     const calls: string[] = [];
     expect(await runScheduledTask(dependencies(calls), 'recover')).toBe('recover');
     expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover']);
+  });
+
+  it('backfills an incomplete index first and reports colliding users by id only', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }) };
+    const directory = { hasMatchIndex: async () => false, backfillMatchIndex: async () => (calls.push('backfill'), { users: 3, collidingUserIds: ['u-2'] }) };
+
+    // Act
+    await runScheduledTask(dependencies(calls, { directory, logger }), 'recover');
+
+    // Assess
+    expect(calls).toEqual(['backfill', 'relay.recover', 'planner.recover']);
+    expect(warnings).toEqual([{ message: "Existing users whose userName equals or looks like an earlier user's", fields: { userIds: ['u-2'] } }]);
   });
 
   it('reconciles every app', async () => {

@@ -60,4 +60,28 @@ describe('config validation', () => {
       /unknown type "okta" \(known: scim, slack, github, google-workspace, microsoft-entra\)/,
     );
   });
+
+  it('defaults source authority, lets a class be overridden, and refuses an attribute owned twice or unknown', () => {
+    // Act
+    const defaults = parsePerimeterConfig({}, 'test').authority;
+    const custom = parsePerimeterConfig({ authority: { idp: ['userName', 'emails', 'title'], hr: ['employmentStatus'] } }, 'test').authority;
+    const refusal = (authority: unknown): string => {
+      try {
+        parsePerimeterConfig({ authority }, 'test');
+        return 'accepted';
+      } catch (error) {
+        return error instanceof ConfigError ? error.message : 'not a ConfigError';
+      }
+    };
+
+    // Assess
+    expect(defaults).toEqual({
+      hr: ['employmentStatus', 'department', 'title', 'manager', 'location', 'costCenter', 'employeeNumber'],
+      idp: ['userName', 'emails', 'groups'],
+    });
+    expect(custom).toEqual({ hr: ['employmentStatus'], idp: ['userName', 'emails', 'title'] });
+    expect(refusal({ idp: ['title'] })).toMatch(/"title" is owned by both hr and idp/);
+    expect(refusal({ hr: ['shoeSize'] })).toMatch(/authority/);
+    expect(refusal({ payroll: [] })).toMatch(/payroll/);
+  });
 });

@@ -156,7 +156,7 @@ describe('google-workspace connector: accounts', () => {
     expect(`${error.message} ${String(error.cause)}`).not.toContain(echoed);
   });
 
-  it('re-enables a suspended user when asked to create it', async () => {
+  it('reports a suspended user it is asked to create as existing, untouched, and re-enables it only when told', async () => {
     // Prepare
     const someone = person();
     const { account } = await connector.createAccount(someone, 'k1');
@@ -164,9 +164,15 @@ describe('google-workspace connector: accounts', () => {
 
     // Act
     const again = await connector.createAccount(someone, 'k3');
+    const stillSuspended = fake.users.get(account.accountId)?.suspended;
+    const enabled = await connector.enableAccount(account.accountId, 'k4');
+    const enabledAgain = await connector.enableAccount(account.accountId, 'k5');
 
     // Assess
-    expect(again).toMatchObject({ changed: true, account: { accountId: account.accountId, active: true } });
+    expect(again).toMatchObject({ changed: false, existing: true, account: { accountId: account.accountId, active: false } });
+    expect(stillSuspended).toBe(true);
+    expect(connector.correlates(again.account, someone)).toBe(true);
+    expect([enabled.changed, enabledAgain.changed]).toEqual([true, false]);
     expect(fake.users.get(account.accountId)?.suspended).toBe(false);
   });
 

@@ -147,7 +147,7 @@ describe('microsoft-entra connector: accounts', () => {
     expect(fake.users.size).toBe(1);
   });
 
-  it('re-enables a disabled user when asked to create it', async () => {
+  it('reports a disabled user it is asked to create as existing, untouched, and re-enables it only when told', async () => {
     // Prepare
     const someone = person();
     const { account } = await connector.createAccount(someone, 'k1');
@@ -155,9 +155,15 @@ describe('microsoft-entra connector: accounts', () => {
 
     // Act
     const again = await connector.createAccount(someone, 'k3');
+    const stillDisabled = fake.users.get(account.accountId)?.accountEnabled;
+    const enabled = await connector.enableAccount(account.accountId, 'k4');
+    const enabledAgain = await connector.enableAccount(account.accountId, 'k5');
 
     // Assess
-    expect(again).toMatchObject({ changed: true, account: { accountId: account.accountId, active: true } });
+    expect(again).toMatchObject({ changed: false, existing: true, account: { accountId: account.accountId, active: false } });
+    expect(stillDisabled).toBe(false);
+    expect(connector.correlates(again.account, someone)).toBe(true);
+    expect([enabled.changed, enabledAgain.changed]).toEqual([true, false]);
     expect(fake.users.get(account.accountId)?.accountEnabled).toBe(true);
   });
 

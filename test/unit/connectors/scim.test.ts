@@ -98,18 +98,23 @@ describe('scim connector: accounts', () => {
     expect(last('GET').query.get('filter')).toBe(`userName eq "${person.userName.toUpperCase()}"`);
   });
 
-  it('gives a returning person their deactivated account back, enabled', async () => {
+  it('reports a returning person\'s deactivated account as existing without touching it, and enables it when told', async () => {
     // Prepare
     const person = conformancePerson();
     const scim = connector();
     const { account } = await scim.createAccount(person, 'key-1');
     await scim.disableAccount(account.accountId, 'key-2');
+    const patches = fake.requests.filter((request) => request.method === 'PATCH').length;
 
     // Act
     const again = await scim.createAccount(person, 'key-3');
+    const patchesOnCreate = fake.requests.filter((request) => request.method === 'PATCH').length - patches;
+    const enabled = await scim.enableAccount(account.accountId, 'key-4');
 
     // Assess
-    expect(again).toMatchObject({ changed: true, account: { accountId: account.accountId, active: true } });
+    expect(again).toMatchObject({ changed: false, existing: true, account: { accountId: account.accountId, active: false } });
+    expect(patchesOnCreate).toBe(0);
+    expect(enabled).toMatchObject({ changed: true, account: { accountId: account.accountId, active: true } });
     expect(last('PATCH').body).toEqual({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] });
     expect(fake.user(account.accountId)?.active).toBe(true);
   });

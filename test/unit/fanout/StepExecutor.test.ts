@@ -369,4 +369,90 @@ describe('StepExecutor', () => {
       expect(await access.getActual('p1', 'code')).toMatchObject({ status: 'disabled' });
     });
   });
+
+  describe('account links', () => {
+    it('takes an account the app finds for a person only when it correlates and no one else holds it', async () => {
+      // Prepare: the app finds ann's name in an account p2's link holds.
+      const accountId = await existingAccount([], false);
+      await access.linkAccount('p2', 'code', accountId, new Date(T0).toISOString());
+
+      // Act
+      const disposition = await executor.execute(step('disableAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'skipped' });
+      expect(code.calls).toEqual([]);
+      expect(code.accounts.get(accountId)?.account.active).toBe(true);
+    });
+
+    it("refuses to adopt an account an older Perimeter recorded for another person, and logs the conflict by ids", async () => {
+      // Prepare: p2's actual access names the account (written before links were recorded).
+      const accountId = await existingAccount([], false);
+      await access.applyActual('p2', 'code', { status: 'active', accountId, at: new Date(T0).toISOString() });
+      const errors: [string, Record<string, unknown> | undefined][] = [];
+      const logger: Logger = { ...silent, error: (message, fields) => errors.push([message, fields]) };
+      const connectors = new ConnectorRuntime({
+        configs: [connectorConfigSchema.parse({ id: 'code', type: 'memory', maxAttempts: 3 })],
+        registry: new Map([['memory', memoryConnectorDefinition(apps)]]),
+        accessToken: () => async () => 'token',
+      });
+      const logged = new StepExecutor({ connectors, access, steps, ledger: new Ledger(ledgerStore, () => new Date(clock)), logger, now: () => new Date(clock) });
+
+      // Act
+      const disposition = await logged.execute(step('createAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'dead-lettered' });
+      expect(code.calls.map((call) => call.op)).toEqual(['createAccount']);
+      expect(access.links.get(JSON.stringify(['code', accountId]))).toBe('p2');
+      expect(errors[0]).toEqual(['Account conflict', { stepId: step('createAccount').stepId, app: 'code', action: 'createAccount', personId: 'p1', accountId, holder: 'p2' }]);
+      expect(JSON.stringify(errors)).not.toContain(ann.userName);
+      expect((await steps.listDeadLetters(10)).letters[0]?.error).toMatch(/^account-conflict: code: account acct-9 is linked to person p2, not to person p1/);
+    });
+
+    it('refuses to act on an account two rows of an older Perimeter name, once one of them holds its link', async () => {
+      // Prepare: the old adoption bug left p1 and p2 both recorded with acct-9; p2's step claims it first.
+      const accountId = await existingAccount();
+      await access.applyActual('p2', 'code', { status: 'active', accountId, at: new Date(T0).toISOString() });
+      await executor.execute(step('revokeSessions', { personId: 'p2', eventId: 'evt-p2' }));
+
+      // Act
+      const disposition = await executor.execute(step('disableAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'dead-lettered' });
+      expect(code.calls.map((call) => call.op)).toEqual(['revokeSessions']);
+      expect(code.accounts.get(accountId)?.account.active).toBe(true);
+      expect(access.links.get(JSON.stringify(['code', accountId]))).toBe('p2');
+    });
+
+    it('links the account it creates, and a deletion releases the link', async () => {
+      // Act
+      await executor.execute(step('createAccount'));
+      const linked = [...access.links.values()];
+      await executor.execute(step('deleteAccount', { eventId: 'evt-2' }));
+
+      // Assess
+      expect(linked).toEqual(['p1']);
+      expect(access.links.size).toBe(0);
+      expect(await access.getActual('p1', 'code')).toMatchObject({ status: 'deleted', accountId: 'acct-1' });
+    });
+
+    it('moves the link when the account vanished from the app and is created again', async () => {
+      // Prepare
+      await executor.execute(step('createAccount'));
+      const first = (await access.getActual('p1', 'code'))?.accountId ?? '';
+      const gone = code.accounts.get(first);
+      if (gone) gone.deleted = true;
+      await access.applyActual('p1', 'code', { status: 'deleted', at: new Date(T0).toISOString() });
+
+      // Act
+      await executor.execute(step('updateAccount', { eventId: 'evt-2' }));
+
+      // Assess
+      const second = (await access.getActual('p1', 'code'))?.accountId ?? '';
+      expect(second).not.toBe(first);
+      expect([...access.links.entries()]).toEqual([[JSON.stringify(['code', second]), 'p1']]);
+    });
+  });
 });

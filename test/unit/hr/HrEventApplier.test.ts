@@ -3,10 +3,9 @@ import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
 import { HrEventApplier, terminationJobId } from '../../../lib/hr/HrEventApplier.js';
 import { HrEventError } from '../../../lib/hr/HrEventError.js';
 import type { ScheduledJob } from '../../../lib/ports/Scheduler.js';
-import { scimError } from '../../../lib/scim/scimError.js';
+import { DirectoryError } from '../../../lib/domain/DirectoryError.js';
 import type { HrEvent } from '../../../lib/domain/HrEvent.js';
 import { rejection } from '../../support/rejection.js';
-import { InMemorySourceClock } from '../../fakes/InMemorySourceClock.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -24,9 +23,9 @@ const hire = (attributes: HrEvent['attributes'], employeeId = 'E-1'): HrEvent =>
 
 /** The applier over recording fakes: a directory holding `people`, a scheduler holding `jobs`. */
 function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
-  const users = {
-    create: vi.fn(async () => ({ resource: { id: 'user-new' }, version: 1 })),
-    replace: vi.fn(async () => ({ resource: { id: 'user-ada' }, version: 2 })),
+  const directoryWrites = {
+    create: vi.fn(async (): Promise<UserRecord> => ({ ...ADA, id: 'user-new' })),
+    update: vi.fn(async (id: string) => ({ outcome: 'written', user: { ...ADA, id, version: 2 }, groups: [], withheld: [] })),
   };
   const directory = {
     findIdsByExternalId: vi.fn(async () => []),
@@ -42,8 +41,8 @@ function setup(people: UserRecord[] = [], jobs: ScheduledJob[] = []) {
     cancel: vi.fn(async () => undefined),
   };
   const ledger = { append: vi.fn(async () => undefined) };
-  const applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new InMemorySourceClock() } as never);
-  return { applier, users, scheduler, ledger, directory };
+  const applier = new HrEventApplier({ people: directoryWrites, directory, scheduler, ledger } as never);
+  return { applier, directoryWrites, scheduler, ledger, directory };
 }
 
 const refusal = (promise: Promise<unknown>): Promise<HrEventError> => rejection(promise, HrEventError);
@@ -52,7 +51,7 @@ describe('HrEventApplier', () => {
   it('refuses a hire whose work email cannot be a userName as invalid, before writing anything', async () => {
     // Prepare: a pending termination a hire would cancel
     const event = hire({ workEmail: `${'x'.repeat(300)}@example.com` });
-    const { applier, users, scheduler, ledger } = setup([], [{ id: terminationJobId(event), runAt: '2099-01-01T00:00:00.000Z', work: { kind: 'hr-event', event } }]);
+    const { applier, directoryWrites, scheduler, ledger } = setup([], [{ id: terminationJobId(event), runAt: '2099-01-01T00:00:00.000Z', work: { kind: 'hr-event', event } }]);
 
     // Act
     const error = await refusal(applier.apply(event));
@@ -61,26 +60,26 @@ describe('HrEventApplier', () => {
     expect(error.reason).toBe('invalid');
     expect(error.message).toMatch(/userName/);
     expect(error.cause).toBeDefined();
-    expect(users.create).not.toHaveBeenCalled();
+    expect(directoryWrites.create).not.toHaveBeenCalled();
     expect(scheduler.cancel).not.toHaveBeenCalled();
     expect(ledger.append).not.toHaveBeenCalled();
   });
 
   it('refuses an update that would make the person too large to store, before writing anything', async () => {
     // Prepare
-    const { applier, users } = setup([ADA]);
+    const { applier, directoryWrites } = setup([ADA]);
 
     // Act
     const error = await refusal(applier.apply({ ...hire({ workEmail: 'ada@example.com', title: 'x'.repeat(150_000) }), kind: 'update' }));
 
     // Assess
     expect(error.reason).toBe('invalid');
-    expect(users.replace).not.toHaveBeenCalled();
+    expect(directoryWrites.update).not.toHaveBeenCalled();
   });
 
   it('checks an event without writing: the same refusal, and nothing for one it would apply', async () => {
     // Prepare
-    const { applier, users, scheduler, ledger } = setup([ADA]);
+    const { applier, directoryWrites, scheduler, ledger } = setup([ADA]);
 
     // Act
     const refused = await refusal(applier.check(hire({ workEmail: `${'x'.repeat(300)}@example.com` }, 'E-9')));
@@ -89,13 +88,13 @@ describe('HrEventApplier', () => {
 
     // Assess
     expect(refused.reason).toBe('invalid');
-    expect([users.create, users.replace, scheduler.schedule, scheduler.cancel, ledger.append].map((fn) => fn.mock.calls.length)).toEqual([0, 0, 0, 0, 0]);
+    expect([directoryWrites.create, directoryWrites.update, scheduler.schedule, scheduler.cancel, ledger.append].map((fn) => fn.mock.calls.length)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('reports a userName taken meanwhile as a conflict, not as a store failure', async () => {
     // Prepare
-    const { applier, users } = setup();
-    users.create.mockRejectedValueOnce(scimError(409, 'uniqueness', 'userName is already in use'));
+    const { applier, directoryWrites } = setup();
+    directoryWrites.create.mockRejectedValueOnce(new DirectoryError('uniqueness', 'userName is already in use'));
 
     // Act
     const error = await refusal(applier.apply(hire({ workEmail: 'grace@example.com' }, 'E-2')));
@@ -106,9 +105,9 @@ describe('HrEventApplier', () => {
 
   it('lets a store failure through as it is', async () => {
     // Prepare
-    const { applier, users } = setup();
+    const { applier, directoryWrites } = setup();
     const outage = new Error('engine down');
-    users.create.mockRejectedValueOnce(outage);
+    directoryWrites.create.mockRejectedValueOnce(outage);
 
     // Act
     const error = await applier.apply(hire({ workEmail: 'grace@example.com' }, 'E-2')).catch((caught: unknown) => caught);
@@ -121,14 +120,14 @@ describe('HrEventApplier', () => {
     // Prepare
     const event = { ...hire({ workEmail: 'ada@example.com' }), kind: 'rehire' } as const;
     const job: ScheduledJob = { id: terminationJobId(event), runAt: '2099-01-01T00:00:00.000Z', work: { kind: 'hr-event', event } };
-    const { applier, users, scheduler, ledger } = setup([ADA], [job]);
+    const { applier, directoryWrites, scheduler, ledger } = setup([ADA], [job]);
 
     // Act
     const outcome = await applier.apply(event);
 
     // Assess
     expect(outcome).toEqual({ outcome: 'applied', personId: ADA.id, kind: 'rehire' });
-    expect(users.replace.mock.invocationCallOrder[0]).toBeLessThan(scheduler.cancel.mock.invocationCallOrder[0] ?? 0);
+    expect(directoryWrites.update.mock.invocationCallOrder[0]).toBeLessThan(scheduler.cancel.mock.invocationCallOrder[0] ?? 0);
     expect(ledger.append).toHaveBeenCalledWith(expect.objectContaining({ type: 'hr.termination-cancelled', personId: ADA.id }));
   });
 
@@ -136,7 +135,7 @@ describe('HrEventApplier', () => {
     // Prepare: Ada is known by her employee number only; the index also names a user who lost it.
     const ada = { ...ADA, attributes: { ...ADA.attributes, [ENTERPRISE]: { employeeNumber: 'N-7' } } };
     const stale = { ...ADA, id: 'user-aaa', userName: 'old@example.com', attributes: { userName: 'old@example.com' } };
-    const { applier, users, directory } = setup([ada, stale]);
+    const { applier, directoryWrites, directory } = setup([ada, stale]);
     directory.hasMatchIndex.mockResolvedValue(true);
     const findUserIdsByMatchKey = vi.fn(async (key: string) => (key === 'EMPNO#N-7' ? ['user-aaa', 'user-ada'] : []));
     const getUsers = vi.fn(async (ids: readonly string[]) => [ada, stale].filter((user) => ids.includes(user.id)));
@@ -149,6 +148,6 @@ describe('HrEventApplier', () => {
     expect(outcome).toMatchObject({ personId: ADA.id });
     expect(findUserIdsByMatchKey).toHaveBeenCalledWith('EMPNO#N-7');
     expect(directory.listUsers).not.toHaveBeenCalled();
-    expect(users.create).not.toHaveBeenCalled();
+    expect(directoryWrites.create).not.toHaveBeenCalled();
   });
 });

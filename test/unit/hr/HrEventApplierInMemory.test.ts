@@ -4,12 +4,12 @@ import type { HrEvent } from '../../../lib/domain/HrEvent.js';
 import { HrEventApplier, terminationJobId } from '../../../lib/hr/HrEventApplier.js';
 import { Ledger } from '../../../lib/ledger/Ledger.js';
 import type { Logger } from '../../../lib/observability/Logger.js';
+import { PeopleDirectory } from '../../../lib/directory/PeopleDirectory.js';
 import { ScimUsers } from '../../../lib/scim/ScimUsers.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../../lib/scim/scimSchemas.js';
 import { InMemoryDirectoryStore } from '../../fakes/InMemoryDirectoryStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
 import { InMemoryScheduler } from '../../fakes/InMemoryScheduler.js';
-import { InMemorySourceClock } from '../../fakes/InMemorySourceClock.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -44,8 +44,8 @@ describe('HrEventApplier on the in-memory directory', () => {
     scheduler = new InMemoryScheduler();
     ledgerStore = new InMemoryLedgerStore();
     const ledger = new Ledger(ledgerStore, now);
-    users = new ScimUsers({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now });
-    applier = new HrEventApplier({ users, directory, scheduler, ledger, sourceClock: new InMemorySourceClock(), now });
+    users = new ScimUsers({ store: directory, people: new PeopleDirectory({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now }) });
+    applier = new HrEventApplier({ people: new PeopleDirectory({ store: directory, relay: ledgerOnlyRelay(directory, ledger), logger: silent, now }), directory, scheduler, ledger, now });
     // What recovery does at start: from here on the index serves every lookup.
     await directory.backfillMatchIndex();
   });
@@ -64,6 +64,21 @@ describe('HrEventApplier on the in-memory directory', () => {
     expect(await directory.getUser(personId)).toMatchObject({ userName: 'Ada@Example.com', externalId: 'hr:standard:E-1', active: true, attributes: { title: 'Countess' } });
     expect(await directory.listUsers()).toHaveLength(1);
     expect(await history(personId)).toEqual(['lifecycle.joiner', 'lifecycle.mover']);
+  });
+
+  it('matches a work email that differs only by width and case from an existing person, creating no one', async () => {
+    // Prepare: one person found by userName, one by a secondary email only
+    const ada = await users.create({ schemas: [USER_SCHEMA], userName: 'ada@example.com' }, { baseUrl: '', actor: 'okta' });
+    const grace = await users.create({ schemas: [USER_SCHEMA], userName: 'ghopper', emails: [{ value: 'grace@example.com', type: 'work' }] }, { baseUrl: '', actor: 'okta' });
+
+    // Act: fullwidth letters and upper case (the RFC 8265 width and case mappings)
+    const byUserName = await applier.apply(hrEvent('hire', 'E-1', { workEmail: '\uFF21\uFF24\uFF21@EXAMPLE.com', title: 'Analyst' }));
+    const byEmail = await applier.apply(hrEvent('hire', 'E-2', { workEmail: '\uFF27race@Example.COM', title: 'Admiral' }));
+
+    // Assess
+    expect(byUserName).toMatchObject({ outcome: 'applied', personId: ada.resource.id });
+    expect(byEmail).toMatchObject({ outcome: 'applied', personId: grace.resource.id });
+    expect(await directory.listUsers()).toHaveLength(2);
   });
 
   it('matches an IdP-provisioned user by employee number through the match-key index, creating no one', async () => {

@@ -8,6 +8,7 @@ import type { Logger } from '../../../lib/observability/Logger.js';
 import { parseListQuery } from '../../../lib/scim/parseListQuery.js';
 import { parseProjection } from '../../../lib/scim/projectAttributes.js';
 import type { ScimContext } from '../../../lib/scim/ScimContext.js';
+import { PeopleDirectory } from '../../../lib/directory/PeopleDirectory.js';
 import { ScimUsers } from '../../../lib/scim/ScimUsers.js';
 import { isScimError } from '../../../lib/scim/scimError.js';
 import { PATCH_OP_SCHEMA, USER_SCHEMA } from '../../../lib/scim/scimSchemas.js';
@@ -46,7 +47,7 @@ describe('ScimUsers on the in-memory directory', () => {
     const now = (): Date => new Date(clock);
     directory = new InMemoryDirectoryStore();
     ledgerStore = new InMemoryLedgerStore();
-    users = new ScimUsers({ store: directory, relay: ledgerOnlyRelay(directory, new Ledger(ledgerStore, now)), logger: silent, now });
+    users = new ScimUsers({ store: directory, people: new PeopleDirectory({ store: directory, relay: ledgerOnlyRelay(directory, new Ledger(ledgerStore, now)), logger: silent, now }) });
   });
 
   const create = async (userName: string, extra: Record<string, unknown> = {}): Promise<string> =>

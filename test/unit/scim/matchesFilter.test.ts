@@ -45,6 +45,11 @@ describe('matchesFilter', () => {
       ['userName eq "ada.lovelace@example.com"', true],
       ['userName eq "ADA.LOVELACE@EXAMPLE.COM"', true],
       ['userName eq "ada"', false],
+      // By canonical form (README "Identifiers"): fullwidth letters are the same name, look-alikes are not.
+      ['userName eq "\uFF21DA.lovelace@example.com"', true],
+      ['userName ne "\uFF21DA.lovelace@example.com"', false],
+      ['userName eq "\u0430da.lovelace@example.com"', false],
+      [`userName eq "${'a'.repeat(2000)}"`, false],
       ['userName ne "ADA.LOVELACE@example.com"', false],
       ['userName co "LOVELACE"', true],
       ['userName sw "ADA."', true],

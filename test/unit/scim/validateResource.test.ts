@@ -108,6 +108,18 @@ describe('validateResource', () => {
   });
 
   it.each([
+    ['a zero-width space', 'ann\u200B@example.com', "Attribute 'userName' contains an invisible (default-ignorable) code point, U+200B"],
+    ['mathematical bold letters', '\u{1D41A}nn@example.com', "Attribute 'userName' contains a compatibility character (a styled or composed form of another character), U+1D41A"],
+    ['a trailing space', 'ann@example.com ', "Attribute 'userName' must not start or end with a space, nor hold two spaces in a row"],
+  ])('rejects a userName with %s as RFC 8265 says, naming the rule', (_name, userName, detail) => {
+    // Act
+    const error = thrown(() => validateResource('User', { schemas: [USER], userName }));
+
+    // Assess
+    expect(error).toMatchObject({ status: 400, scimType: 'invalidValue', message: detail });
+  });
+
+  it.each([
     ['null', null],
     ['an array', [{ userName: 'a@example.com' }]],
     ['a string', 'a@example.com'],

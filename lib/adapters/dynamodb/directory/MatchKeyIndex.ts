@@ -3,8 +3,12 @@ import type { UserRecord } from '../../../domain/DirectoryRecords.js';
 import { keyFits } from '../keyFits.js';
 import type { DirectoryTable, Item, ItemKey } from './DirectoryTable.js';
 
-/** Written once every user from before the index existed has been indexed. */
-const MATCH_INDEX_READY: ItemKey = { pk: 'MATCHINDEX', sk: 'READY' };
+/**
+ * Written once every user from before the index existed has been indexed. READY#2: emails are
+ * keyed by their RFC 8265 canonical form and every user holds its look-alike claim (README
+ * "Identifiers"); a table that only has the first version's READY is backfilled again.
+ */
+const MATCH_INDEX_READY: ItemKey = { pk: 'MATCHINDEX', sk: 'READY#2' };
 
 /** What a user write must change in the index. */
 export interface MatchKeyChanges {

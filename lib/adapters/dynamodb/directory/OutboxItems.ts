@@ -43,7 +43,7 @@ export class OutboxItems {
           if (!item || item.outboxId !== outbox.id) return;
           // Before the item goes: if the release fails the outbox stays pending and recovery retries
           // both, whereas a claim left after the delete would have nothing left to retry it.
-          if (key.type === 'User') await this.claims.release(String(item.userNameKey), key.id);
+          if (key.type === 'User') await this.claims.releaseHeld(item, key.id);
           await this.table.delete({ Key: itemKey, ...ifStillPending });
           return;
         }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { identifierKeys } from '../../../directory/identifiers/identifierKeys.js';
 import type { GroupRecord, MembershipChange, ResourceKey, ResourceType, UserRecord } from '../../../domain/DirectoryRecords.js';
 import type { Membership } from '../../../ports/DirectoryStore.js';
 import type { Item, ItemKey } from './DirectoryTable.js';
@@ -13,9 +15,26 @@ function resourceKey(key: ResourceKey): ItemKey {
   return { pk: `${key.type.toUpperCase()}#${key.id}`, sk: key.type.toUpperCase() };
 }
 
-/** What makes two userNames the same: SCIM compares them case-insensitively. */
+/**
+ * What makes two userNames the same: their RFC 8265 canonical form (README "Identifiers"). For the
+ * names earlier versions accepted that the rules accept too, this is the NFC lower-case key those
+ * versions claimed, except for fullwidth and halfwidth forms, which the match-index backfill
+ * claims anew.
+ */
 function userNameKey(userName: string): string {
-  return userName.normalize('NFC').toLowerCase();
+  return identifierKeys.userName(userName);
+}
+
+/** Past this many bytes a skeleton is claimed by its digest: a claim's key must fit DynamoDB's 2048. */
+const MAX_SKELETON_KEY_BYTES = 512;
+
+/**
+ * What makes two userNames look alike: the UTS #39 skeleton of the canonical form. A skeleton can
+ * be several times longer than its name ("m" is "rn"), so a long one is kept as its SHA-256.
+ */
+function lookalikeKey(userName: string): string {
+  const skeleton = identifierKeys.lookalike(userName);
+  return Buffer.byteLength(skeleton, 'utf8') <= MAX_SKELETON_KEY_BYTES ? skeleton : `sha256:${createHash('sha256').update(skeleton, 'utf8').digest('hex')}`;
 }
 
 /** gsi1 partition listing every resource of a type. */
@@ -46,7 +65,10 @@ function userItem(user: UserRecord): Item & ItemKey {
     userName: user.userName,
     // The name this user holds a claim on: compared when another user wants it, released with the item.
     userNameKey: userNameKey(user.userName),
+    lookalikeKey: lookalikeKey(user.userName),
     active: user.active,
+    ...(user.sources ? { sources: user.sources } : {}),
+    ...(user.activeSetBy ? { activeSetBy: user.activeSetBy } : {}),
     ...commonAttributes(user, 'User'),
   };
 }
@@ -76,7 +98,13 @@ function commonAttributes(record: UserRecord | GroupRecord, type: ResourceType):
 }
 
 function toUser(item: Item): UserRecord {
-  return { ...baseRecord(item), userName: String(item.userName), active: item.active === true };
+  return {
+    ...baseRecord(item),
+    userName: String(item.userName),
+    active: item.active === true,
+    ...(item.sources !== null && typeof item.sources === 'object' ? { sources: item.sources as Record<string, string> } : {}),
+    ...(typeof item.activeSetBy === 'string' ? { activeSetBy: item.activeSetBy } : {}),
+  };
 }
 
 function toGroup(item: Item): GroupRecord {
@@ -114,6 +142,7 @@ function toMembership(groupId: string, item: Item): Membership {
 export const directoryItemCodec = {
   resourceKey,
   userNameKey,
+  lookalikeKey,
   typeIndexKey,
   externalIdIndexKey,
   memberOfIndexKey,

@@ -24,6 +24,8 @@ describe('directoryItemCodec', () => {
       id: 'u1',
       userName: 'Ann@Example.com',
       userNameKey: 'ann@example.com',
+      // The UTS #39 skeleton: "m" looks like "rn".
+      lookalikeKey: 'ann@exarnple.corn',
       active: true,
       externalId: 'ext-1',
       version: 3,
@@ -79,5 +81,18 @@ describe('directoryItemCodec', () => {
   it('compares userNames case-insensitively and by Unicode normal form', () => {
     // "Å" as one code point and as A plus a combining ring
     expect(codec.userNameKey('\u00C5SA@Example.COM')).toBe(codec.userNameKey('A\u030Asa@example.com'));
+  });
+
+  it('keys userNames by their RFC 8265 form, look-alikes by skeleton, and a long skeleton by its digest', () => {
+    // Prepare: fullwidth letters; a Cyrillic "а" (U+0430) in a Latin name; a name whose skeleton is long
+    const long = 'm'.repeat(300);
+
+    // Act
+    const keys = [codec.userNameKey('\uFF21nn@example.com'), codec.lookalikeKey('\u0430nn@example.com'), codec.lookalikeKey(long)];
+
+    // Assess
+    expect(keys.slice(0, 2)).toEqual(['ann@example.com', 'ann@exarnple.corn']);
+    expect(keys[2]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(codec.lookalikeKey('rn'.repeat(300))).toBe(keys[2]);
   });
 });
