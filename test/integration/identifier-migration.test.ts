@@ -22,9 +22,11 @@ const legacyUser = (id: string, userName: string, minutes: number): UserRecord =
 describe('identifier claims of a directory written before canonical userNames', () => {
   let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
-  const table = 'directory';
+  // Its name on the engine: under a prefix of its own on the shared DynamoDB Local (test:dynamodb-local).
+  let table = 'directory';
   beforeAll(async () => {
-    engine = await startEmbeddedTables([{ definition: directoryTable, tableName: table }]);
+    engine = await startEmbeddedTables([{ definition: directoryTable, tableName: 'directory' }]);
+    table = engine.tableName('directory');
     db = engine.db;
     // What the previous version wrote: its key was userName.normalize('NFC').toLowerCase().
     for (const user of [legacyUser('u-bob', 'bob@example.com', 0), legacyUser('u-wide-bob', '\uFF42\uFF4F\uFF42@example.com', 1), legacyUser('u-grace', '\uFF47race@example.com', 2)]) {

@@ -23,14 +23,16 @@ describe('look-alike claims left by a crash', () => {
   let engine: EmbeddedTables;
   let db: DynamoDBDocumentClient;
   let store: DynamoDirectoryStore;
-  const table = 'directory';
+  // Its name on the engine: under a prefix of its own on the shared DynamoDB Local (test:dynamodb-local).
+  let table = 'directory';
   const claimOwner = async (userName: string): Promise<unknown> =>
     (await db.send(new GetCommand({ TableName: table, Key: { pk: `LOOKALIKE#${codec.lookalikeKey(userName)}`, sk: 'CLAIM' } }))).Item?.ownerId;
   const leaveClaim = (userName: string, ownerId: string, claimedAt: string) =>
     db.send(new PutCommand({ TableName: table, Item: { pk: `LOOKALIKE#${codec.lookalikeKey(userName)}`, sk: 'CLAIM', type: 'LookalikeClaim', ownerId, claimedAt } }));
 
   beforeAll(async () => {
-    engine = await startEmbeddedTables([{ definition: directoryTable, tableName: table }]);
+    engine = await startEmbeddedTables([{ definition: directoryTable, tableName: 'directory' }]);
+    table = engine.tableName('directory');
     db = engine.db;
     store = new DynamoDirectoryStore(db, table, () => new Date(NOW));
     await store.backfillMatchIndex();
