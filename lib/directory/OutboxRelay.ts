@@ -1,12 +1,19 @@
 import type { PendingOutbox } from '../domain/DirectoryRecords.js';
 import type { LifecyclePipeline } from '../lifecycle/LifecyclePipeline.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
+import { outboxParts } from './outboxParts.js';
+
+/** Membership rows written at once within a part: each is its own conditional put. */
+const ROW_WRITES_AT_ONCE = 16;
 
 /**
  * Delivers a directory write's outbox: projects membership rows, runs its lifecycle events through
- * the lifecycle pipeline (ledger, then planner), then clears the outbox. Every step is idempotent,
- * so delivering the same outbox twice (a request racing crash recovery) records everything once. If
- * a stage fails the outbox stays pending and recovery delivers it again.
+ * the lifecycle pipeline (ledger, then planner), then clears the outbox. A large outbox is
+ * delivered part by part (outboxParts), each part's completion recorded, so a delivery cut short
+ * resumes where it stopped. Every step is idempotent, and membership rows are versioned, so
+ * delivering the same outbox twice, or an older one after a newer one (a request racing crash
+ * recovery), records everything once and leaves the rows as the newest write says. If a stage
+ * fails the outbox stays pending and recovery delivers it again.
  */
 export class OutboxRelay {
   public constructor(
@@ -14,9 +21,19 @@ export class OutboxRelay {
     private readonly pipeline: Pick<LifecyclePipeline, 'run'>,
   ) {}
 
-  public async deliver({ key, outbox }: PendingOutbox): Promise<void> {
-    for (const change of outbox.memberships) await this.store.applyMembership(change);
-    await this.pipeline.run(outbox.events, { recordedSince: outbox.createdAt, ...(outbox.auditEvents ? { related: outbox.auditEvents } : {}) });
+  public async deliver({ key, outbox, deliveredParts = 0 }: PendingOutbox): Promise<void> {
+    const parts = outboxParts(outbox);
+    for (let index = deliveredParts; index < parts.length; index++) {
+      const part = parts[index] as (typeof parts)[number];
+      for (let start = 0; start < part.memberships.length; start += ROW_WRITES_AT_ONCE) {
+        await Promise.all(part.memberships.slice(start, start + ROW_WRITES_AT_ONCE).map((change) => this.store.applyMembership(change)));
+      }
+      const last = index === parts.length - 1;
+      // The group's own events after its members', as for an outbox of one part.
+      const related = last && outbox.auditEvents ? { related: outbox.auditEvents } : {};
+      await this.pipeline.run(part.events, { recordedSince: outbox.createdAt, ...related });
+      if (!last) await this.store.recordOutboxProgress(key, outbox.id, index + 1);
+    }
     await this.store.completeOutbox(key, outbox);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DirectoryError } from '../domain/DirectoryError.js';
-import type { Outbox, ResourceKey, UserRecord } from '../domain/DirectoryRecords.js';
+import { MEMBER_GONE, type Outbox, type ResourceKey, type UserRecord } from '../domain/DirectoryRecords.js';
 import type { LedgerEventDraft } from '../domain/LedgerEvent.js';
 import type { EventSource, GroupRef, LifecycleEvent } from '../domain/LifecycleEvent.js';
 import { type AttributeAuthority, DEFAULT_AUTHORITY, type PersonAttribute } from '../domain/PersonAttribute.js';
@@ -139,7 +139,8 @@ export class PeopleDirectory {
       const groups = await this.groupsOf(id);
       const outbox: Outbox = {
         ...this.outbox([this.event(current, null, origin, timestamp, groups)], timestamp),
-        memberships: groups.map((group) => ({ op: 'remove', groupId: group.id, memberId: id, memberType: 'User' })),
+        // Removed for good: no older group write delivered late may bring a deleted user back.
+        memberships: groups.map((group) => ({ op: 'remove', groupId: group.id, memberId: id, memberType: 'User', version: MEMBER_GONE })),
         deleteAfter: true,
       };
       await this.deps.store.markDeleted(key, current.version, outbox);

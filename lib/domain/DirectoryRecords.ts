@@ -36,7 +36,21 @@ export interface MembershipChange {
   readonly groupId: string;
   readonly memberId: string;
   readonly memberType: ResourceType;
+  /**
+   * The version of the group write that made this change (MEMBER_GONE when the member itself was
+   * deleted). A membership row only ever moves to a higher version, so a late or concurrent
+   * delivery of an older outbox can neither bring back a row a newer one removed nor remove one it
+   * re-added. Absent in outboxes written before rows were versioned: such a change counts as 0.
+   */
+  readonly version?: number;
 }
+
+/**
+ * The version of a removal made because the member was deleted: ids are never reused, so no later
+ * group write may add the member back (a group write that read the member just before the delete
+ * would otherwise re-add a row for someone who no longer exists).
+ */
+export const MEMBER_GONE = Number.MAX_SAFE_INTEGER;
 
 /**
  * Work that must follow a directory write: membership rows to project and lifecycle events to
@@ -63,4 +77,9 @@ export interface ResourceKey {
 export interface PendingOutbox {
   readonly key: ResourceKey;
   readonly outbox: Outbox;
+  /**
+   * How many of the outbox's parts (lib/directory/outboxParts.ts) were delivered already: a large
+   * outbox is delivered part by part, and a delivery cut short resumes after the last recorded one.
+   */
+  readonly deliveredParts?: number;
 }

@@ -57,6 +57,7 @@ export interface DirectoryStore {
   getGroups(ids: readonly string[]): Promise<GroupRecord[]>;
   listGroups(): Promise<GroupRecord[]>;
 
+  /** Current members only (never the markers removed rows leave), read page by page to the end. */
   membersOf(groupId: string): Promise<Membership[]>;
   groupIdsOf(memberId: string): Promise<string[]>;
 
@@ -67,12 +68,22 @@ export interface DirectoryStore {
    * read).
    */
   putUser(user: UserRecord, previous: UserRecord | undefined, outbox: Outbox): Promise<void>;
+  /** As putUser; an outbox of any size is kept (the adapter may store it apart from the item). */
   putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void>;
   /** Marks the resource deleted if still at `version`; the item goes when its outbox is delivered. */
   markDeleted(key: ResourceKey, version: number, outbox: Outbox): Promise<void>;
 
-  /** Idempotent: adding an existing membership or removing a missing one does nothing. */
+  /**
+   * Idempotent and versioned: a change applies only if the row (present, or the marker a removal
+   * leaves) was written at a lower version than the change's, so changes from several outboxes,
+   * delivered in any order or at once, leave the row as the newest of them says.
+   */
   applyMembership(change: MembershipChange): Promise<void>;
+  /**
+   * Records that the first `deliveredParts` parts of outbox were delivered, if it is still the
+   * resource's pending outbox and the count only grows; otherwise does nothing.
+   */
+  recordOutboxProgress(key: ResourceKey, outboxId: string, deliveredParts: number): Promise<void>;
   /** Clears a delivered outbox (or removes the item if it was deleteAfter). Idempotent. */
   completeOutbox(key: ResourceKey, outbox: Outbox): Promise<void>;
   pendingOutbox(key: ResourceKey): Promise<PendingOutbox | undefined>;

@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { emailKey, employeeNumberKey } from '../../lib/directory/hrMatchKeys.js';
 import { DirectoryError, type DirectoryErrorCode } from '../../lib/domain/DirectoryError.js';
-import type { GroupRecord, Outbox, ResourceKey, UserRecord } from '../../lib/domain/DirectoryRecords.js';
+import { type GroupRecord, MEMBER_GONE, type MembershipChange, type Outbox, type ResourceKey, type UserRecord } from '../../lib/domain/DirectoryRecords.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../lib/domain/ENTERPRISE_USER_SCHEMA.js';
 import type { DirectoryStore } from '../../lib/ports/DirectoryStore.js';
 import { rejection } from '../support/rejection.js';
@@ -624,6 +624,123 @@ export function describeDirectoryStoreContract(name: string, openStore: () => Pr
         expect([stale, kept]).toEqual(['versionMismatch', 'uniqueness']);
         expect((await store.getUser('u1'))?.userName).toBe('ann@example.com');
         expect(await userIds()).toEqual(['u1', 'u2']);
+        });
+      });
+
+    describe('versioned membership rows', () => {
+      const change = (op: 'add' | 'remove', memberId: string, version: number): MembershipChange => ({ op, groupId: 'g1', memberId, memberType: 'User', version });
+      /** v1 adds u1 and u2; v2 removes u1 and re-adds u3, which v1 removed. */
+      const v1 = [change('add', 'u1', 1), change('add', 'u2', 1), change('remove', 'u3', 1)];
+      const v2 = [change('remove', 'u1', 2), change('add', 'u3', 2)];
+
+      clause('leaves the rows as the newer version says, whichever outbox is delivered first', async (store) => {
+        // Act: the newer one first, then the older one late (a recovery tick behind a request)
+        for (const applied of [...v2, ...v1]) await store.applyMembership(applied);
+        const late = [await store.membersOf('g1'), await store.groupIdsOf('u1'), await store.groupIdsOf('u3')];
+        for (const applied of [...v1, ...v2, ...v1]) await store.applyMembership(applied);
+
+        // Assess
+        const expected = [[{ groupId: 'g1', memberId: 'u2', memberType: 'User' }, { groupId: 'g1', memberId: 'u3', memberType: 'User' }], [], ['g1']];
+        expect(late).toEqual(expected);
+        expect([await store.membersOf('g1'), await store.groupIdsOf('u1'), await store.groupIdsOf('u3')]).toEqual(expected);
+      });
+
+      clause('leaves the rows as the newer version says when both outboxes are delivered at once', async (store) => {
+        // Act: the older changes sent last, as a stale redelivery overlapping the newer one
+        await Promise.all([...v2, ...v1, ...v2, ...v1].map((applied) => store.applyMembership(applied)));
+
+        // Assess
+        expect((await store.membersOf('g1')).map((m) => m.memberId)).toEqual(['u2', 'u3']);
+        expect(await store.groupIdsOf('u1')).toEqual([]);
+      });
+
+      clause('keeps a member removed for good (deleted) out, whatever later group version adds them', async (store) => {
+        // Act
+        await store.applyMembership(change('remove', 'u1', MEMBER_GONE));
+        await store.applyMembership(change('add', 'u1', 7));
+
+        // Assess
+        expect(await store.membersOf('g1')).toEqual([]);
+        expect(await store.groupIdsOf('u1')).toEqual([]);
+      });
+    });
+
+    describe('large outboxes', () => {
+      /** An outbox of a group write adding `count` members, each with a mover event: far past 400 KB at 2,000. */
+      const largeOutbox = (count: number, extra: Partial<Outbox> = {}): Outbox => {
+        const ids = Array.from({ length: count }, (_, index) => `user-${String(index).padStart(5, '0')}-${'x'.repeat(24)}`);
+        return outbox({
+          memberships: ids.map((memberId) => ({ op: 'add', groupId: 'g1', memberId, memberType: 'User', version: 2 })),
+          events: ids.map((personId) => ({
+            eventId: `event-${personId}`,
+            kind: 'mover',
+            personId,
+            occurredAt: iso(),
+            source: { channel: 'scim', actor: 'okta' },
+            before: { id: personId, userName: `${personId}@example.com`, active: true, displayName: 'Ada Lovelace ✓ 😀', title: 'Engineer' },
+            after: { id: personId, userName: `${personId}@example.com`, active: true, displayName: 'Ada Lovelace ✓ 😀', title: 'Engineer' },
+            changes: ['groups'],
+            groupsAdded: [{ id: 'g1', displayName: 'Engineering' }],
+          })),
+          ...extra,
+        });
+      };
+
+      clause('keeps a group write whose outbox is past the 400 KB item limit, reads it back whole and clears it', async (store) => {
+        // Prepare
+        const g1 = await putGroup(group('g1', 'Engineering'));
+        const pending = largeOutbox(2000);
+        expect(JSON.stringify(pending).length).toBeGreaterThan(1_000_000);
+
+        // Act
+        await store.putGroup({ ...g1, version: 2 }, g1, pending);
+        const read = [await store.pendingOutbox(groupKey('g1')), await store.listPendingOutboxes(10)];
+        const whilePending = await refusal(store.putGroup({ ...g1, version: 3 }, { ...g1, version: 2 }, outbox()));
+        await store.completeOutbox(groupKey('g1'), pending);
+
+        // Assess
+        expect(read).toEqual([{ key: groupKey('g1'), outbox: pending }, [{ key: groupKey('g1'), outbox: pending }]]);
+        expect(whilePending).toBe('outboxPending');
+        expect(await store.pendingOutbox(groupKey('g1'))).toBeUndefined();
+        expect(await store.listPendingOutboxes(10)).toEqual([]);
+        expect(await store.getGroup('g1')).toEqual({ ...g1, version: 2 });
+      });
+
+      clause('keeps a large outbox of a delete, and removes the item once it is delivered', async (store) => {
+        // Prepare
+        await putGroup(group('g1', 'Engineering'));
+        const removal = largeOutbox(1500, { deleteAfter: true });
+
+        // Act
+        await store.markDeleted(groupKey('g1'), 1, removal);
+        const read = await store.pendingOutbox(groupKey('g1'));
+        await store.completeOutbox(groupKey('g1'), removal);
+
+        // Assess
+        expect(read).toEqual({ key: groupKey('g1'), outbox: removal });
+        expect(await store.pendingOutbox(groupKey('g1'))).toBeUndefined();
+        expect(await store.getGroup('g1')).toBeUndefined();
+      });
+
+      clause('records delivery progress of the pending outbox only, never backwards, and forgets it with the outbox', async (store) => {
+        // Prepare
+        const g1 = await putGroup(group('g1', 'Engineering'));
+        const pending = largeOutbox(1200);
+        await store.putGroup({ ...g1, version: 2 }, g1, pending);
+
+        // Act
+        await store.recordOutboxProgress(groupKey('g1'), pending.id, 2);
+        await store.recordOutboxProgress(groupKey('g1'), pending.id, 1);
+        await store.recordOutboxProgress(groupKey('g1'), 'another-outbox', 3);
+        const progress = (await store.pendingOutbox(groupKey('g1')))?.deliveredParts;
+        const listed = (await store.listPendingOutboxes(1))[0]?.deliveredParts;
+        await store.completeOutbox(groupKey('g1'), pending);
+        const next = outbox();
+        await store.putGroup({ ...g1, version: 3 }, { ...g1, version: 2 }, next);
+
+        // Assess
+        expect([progress, listed]).toEqual([2, 2]);
+        expect(await store.pendingOutbox(groupKey('g1'))).toEqual({ key: groupKey('g1'), outbox: next });
       });
     });
 

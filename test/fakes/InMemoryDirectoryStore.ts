@@ -17,6 +17,8 @@ interface Stored<R> {
   readonly record: R;
   /** The undelivered outbox of the last write, if any: it blocks further writes until completed. */
   readonly outbox?: Outbox;
+  /** How many of the outbox's parts were delivered (recordOutboxProgress). */
+  readonly deliveredParts?: number;
   /** Marked deleted: invisible to reads, removed once its outbox is completed. */
   readonly deleted?: boolean;
 }
@@ -40,8 +42,8 @@ export interface InMemoryDirectoryStoreOptions {
 export class InMemoryDirectoryStore implements DirectoryStore {
   private readonly users = new Map<string, Stored<UserRecord>>();
   private readonly groups = new Map<string, Stored<GroupRecord>>();
-  /** Membership rows by group id, then member id. */
-  private readonly members = new Map<string, Map<string, Membership>>();
+  /** Membership rows by group id, then member id; a removed row stays as a marker of its version. */
+  private readonly members = new Map<string, Map<string, MembershipRow>>();
   /** Match key → ids of the users written with it (entries outlive the key, as the port allows). */
   private readonly matchIndex = new Map<string, Set<string>>();
   private matchIndexComplete: boolean;
@@ -102,12 +104,15 @@ export class InMemoryDirectoryStore implements DirectoryStore {
   }
 
   public async membersOf(groupId: string): Promise<Membership[]> {
-    return [...(this.members.get(groupId)?.values() ?? [])].sort((a, b) => byKey(a.memberId, b.memberId)).map((row) => ({ ...row }));
+    return [...(this.members.get(groupId)?.values() ?? [])]
+      .filter((row) => !row.removed)
+      .sort((a, b) => byKey(a.membership.memberId, b.membership.memberId))
+      .map((row) => ({ ...row.membership }));
   }
 
   public async groupIdsOf(memberId: string): Promise<string[]> {
     return [...this.members.entries()]
-      .filter(([, rows]) => rows.has(memberId))
+      .filter(([, rows]) => rows.get(memberId)?.removed === false)
       .map(([groupId]) => groupId)
       .sort(byKey);
   }
@@ -141,11 +146,21 @@ export class InMemoryDirectoryStore implements DirectoryStore {
   }
 
   public async applyMembership(change: MembershipChange): Promise<void> {
-    const rows = this.members.get(change.groupId) ?? new Map<string, Membership>();
-    if (change.op === 'add') rows.set(change.memberId, { groupId: change.groupId, memberId: change.memberId, memberType: change.memberType });
-    else rows.delete(change.memberId);
-    if (rows.size > 0) this.members.set(change.groupId, rows);
-    else this.members.delete(change.groupId);
+    const rows = this.members.get(change.groupId) ?? new Map<string, MembershipRow>();
+    const { version } = change;
+    const row = rows.get(change.memberId);
+    // Unversioned (an outbox from before rows were versioned): older than any versioned row.
+    if (row?.version !== undefined && (version === undefined || row.version >= version)) return;
+    const membership = { groupId: change.groupId, memberId: change.memberId, memberType: change.memberType };
+    rows.set(change.memberId, { membership, ...(version === undefined ? {} : { version }), removed: change.op === 'remove' });
+    this.members.set(change.groupId, rows);
+  }
+
+  public async recordOutboxProgress(key: ResourceKey, outboxId: string, deliveredParts: number): Promise<void> {
+    const resources = this.resources(key.type);
+    const current = resources.get(key.id);
+    if (!current || current.outbox?.id !== outboxId || (current.deliveredParts ?? 0) >= deliveredParts) return;
+    resources.set(key.id, { ...current, deliveredParts });
   }
 
   public async completeOutbox(key: ResourceKey, outbox: Outbox): Promise<void> {
@@ -158,8 +173,8 @@ export class InMemoryDirectoryStore implements DirectoryStore {
   }
 
   public async pendingOutbox(key: ResourceKey): Promise<PendingOutbox | undefined> {
-    const outbox = this.resources(key.type).get(key.id)?.outbox;
-    return outbox ? { key, outbox: copy(outbox) } : undefined;
+    const stored = this.resources(key.type).get(key.id);
+    return stored?.outbox ? pendingEntry(key, stored) : undefined;
   }
 
   /** Oldest first: by the outbox's time, then resource type and id (the adapter's index sort key). */
@@ -167,7 +182,7 @@ export class InMemoryDirectoryStore implements DirectoryStore {
     const pending: { sortKey: string; entry: PendingOutbox }[] = [];
     for (const type of ['User', 'Group'] as const) {
       for (const [id, stored] of this.resources(type)) {
-        if (stored.outbox) pending.push({ sortKey: `${stored.outbox.createdAt}#${type}#${id}`, entry: { key: { type, id }, outbox: copy(stored.outbox) } });
+        if (stored.outbox) pending.push({ sortKey: `${stored.outbox.createdAt}#${type}#${id}`, entry: pendingEntry({ type, id }, stored) });
       }
     }
     return pending
@@ -211,6 +226,16 @@ export class InMemoryDirectoryStore implements DirectoryStore {
       this.matchIndex.set(key, ids);
     }
   }
+}
+
+interface MembershipRow {
+  readonly membership: Membership;
+  readonly version?: number;
+  readonly removed: boolean;
+}
+
+function pendingEntry(key: ResourceKey, stored: Stored<unknown>): PendingOutbox {
+  return { key, outbox: copy(stored.outbox as Outbox), ...(stored.deliveredParts ? { deliveredParts: stored.deliveredParts } : {}) };
 }
 
 function live<R>(stored: Stored<R> | undefined): R | undefined {

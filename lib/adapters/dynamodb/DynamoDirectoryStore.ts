@@ -34,7 +34,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
     this.table = new DirectoryTable(db, tableName);
     this.claims = new UserNameClaims(this.table, now);
     this.matchIndex = new MatchKeyIndex(this.table, now);
-    this.outboxes = new OutboxItems(this.table, this.claims);
+    this.outboxes = new OutboxItems(this.table, this.claims, now);
     this.resources = new ResourceWrites(this.table);
   }
 
@@ -105,8 +105,10 @@ export class DynamoDirectoryStore implements DirectoryStore {
     // The group's partition and the prefix every member row's sort key starts with.
     const { pk, sk: memberPrefix } = codec.membershipKey(groupId, '');
     if (!keyFits(pk)) return [];
+    // queryAll follows LastEvaluatedKey: a group of any size comes back whole, a page at a time.
     const items = await this.table.query('list members', {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
+      FilterExpression: 'attribute_not_exists(removed)',
       ExpressionAttributeValues: { ':pk': pk, ':member': memberPrefix },
       ConsistentRead: true,
     });
@@ -148,7 +150,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
     const { added, removed } = MatchKeyIndex.changes(user, previous);
     try {
       await this.matchIndex.add(user.id, added);
-      await this.resources.put({ ...codec.userItem(user), ...OutboxItems.attributes(outbox, { type: 'User', id: user.id }) }, previous);
+      await this.outboxes.writeWith(outbox, { type: 'User', id: user.id }, (pending) => this.resources.put({ ...codec.userItem(user), ...pending }, previous));
     } catch (error) {
       await this.releaseAll(newlyClaimed, user.id, 'key');
       throw error;
@@ -160,19 +162,33 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   public async putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void> {
-    const item = { ...codec.groupItem(group), ...OutboxItems.attributes(outbox, { type: 'Group', id: group.id }) };
-    await this.resources.put(item, previous);
+    await this.outboxes.writeWith(outbox, { type: 'Group', id: group.id }, (pending) => this.resources.put({ ...codec.groupItem(group), ...pending }, previous));
   }
 
   public markDeleted(key: ResourceKey, version: number, outbox: Outbox): Promise<void> {
-    return this.resources.markDeleted(key, version, outbox);
+    return this.outboxes.writeWith(outbox, key, (pending) => this.resources.markDeleted(key, version, pending));
   }
 
+  /**
+   * A removal leaves a marker row (no member-of index entry, skipped by membersOf) holding its
+   * version, so an older add delivered late finds a newer row and changes nothing.
+   */
   public async applyMembership(change: MembershipChange): Promise<void> {
-    await this.table.run('apply membership', async () => {
-      if (change.op === 'remove') await this.table.delete({ Key: codec.membershipKey(change.groupId, change.memberId) });
-      else await this.table.put({ Item: codec.membershipItem(change) });
-    });
+    const item = change.op === 'add' ? codec.membershipItem(change) : codec.membershipRemovedItem(change);
+    if (!keyFits(String(item.pk), String(item.sk))) return;
+    // A change without a version is from an outbox written before rows were versioned: older than
+    // any versioned row, so it replaces only rows as unversioned as itself.
+    const newer = change.version === undefined ? {} : { ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(version) OR version < :version', ExpressionAttributeValues: { ':version': change.version } };
+    await this.table.conditionally(
+      'apply membership',
+      () => this.table.put({ Item: item, ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(version)', ...newer }),
+      // The row is at this version or a newer one already: a redelivery, or an older outbox late.
+      () => undefined,
+    );
+  }
+
+  public recordOutboxProgress(key: ResourceKey, outboxId: string, deliveredParts: number): Promise<void> {
+    return this.outboxes.recordProgress(key, outboxId, deliveredParts);
   }
 
   public completeOutbox(key: ResourceKey, outbox: Outbox): Promise<void> {

@@ -1,8 +1,8 @@
 import { DirectoryError } from '../../../domain/DirectoryError.js';
-import type { Outbox, ResourceKey } from '../../../domain/DirectoryRecords.js';
+import type { ResourceKey } from '../../../domain/DirectoryRecords.js';
 import { directoryItemCodec as codec } from './directoryItemCodec.js';
 import type { DirectoryTable, Item, ItemKey } from './DirectoryTable.js';
-import { OutboxItems } from './OutboxItems.js';
+import type { OutboxAttributes } from './OutboxItems.js';
 
 /** What a conditional write expects to find: nothing yet, or the version that was read. */
 type Expected = { readonly absent: true } | { readonly version: number };
@@ -38,16 +38,16 @@ export class ResourceWrites {
   }
 
   /** Marks the item deleted, with its outbox, if still at `version`; the item goes when that is delivered. */
-  public async markDeleted(key: ResourceKey, version: number, outbox: Outbox): Promise<void> {
-    const pending = OutboxItems.attributes(outbox, key);
+  public async markDeleted(key: ResourceKey, version: number, pending: OutboxAttributes): Promise<void> {
     const itemKey = codec.resourceKey(key);
+    const chunks = pending.outboxChunks === undefined ? {} : { ':outboxChunks': pending.outboxChunks };
     await this.table.conditionally(
       'mark deleted',
       () =>
         this.table.update({
           Key: itemKey,
           UpdateExpression:
-            'SET deleted = :true, version = version + :one, outbox = :outbox, outboxId = :outboxId, pendingPk = :pendingPk, pendingSk = :pendingSk',
+            `SET deleted = :true, version = version + :one, outbox = :outbox, outboxId = :outboxId, pendingPk = :pendingPk, pendingSk = :pendingSk${pending.outboxChunks === undefined ? '' : ', outboxChunks = :outboxChunks'}`,
           ConditionExpression:
             'attribute_exists(pk) AND version = :version AND attribute_not_exists(outboxId) AND attribute_not_exists(deleted)',
           ExpressionAttributeValues: {
@@ -58,6 +58,7 @@ export class ResourceWrites {
             ':outboxId': pending.outboxId,
             ':pendingPk': pending.pendingPk,
             ':pendingSk': pending.pendingSk,
+            ...chunks,
           },
         }),
       async () => {

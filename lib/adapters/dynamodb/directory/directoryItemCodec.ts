@@ -122,6 +122,7 @@ function baseRecord(item: Item): Omit<UserRecord, 'userName' | 'active'> {
   };
 }
 
+/** A current member's row, at the version of the write that added it. */
 function membershipItem(change: MembershipChange): Item {
   return {
     ...membershipKey(change.groupId, change.memberId),
@@ -129,8 +130,22 @@ function membershipItem(change: MembershipChange): Item {
     groupId: change.groupId,
     memberId: change.memberId,
     memberType: change.memberType,
+    ...(change.version === undefined ? {} : { version: change.version }),
     gsi1pk: memberOfIndexKey(change.memberId),
     gsi1sk: change.groupId,
+  };
+}
+
+/** What a removal leaves: the row's version, out of the member-of index, skipped by membersOf. */
+function membershipRemovedItem(change: MembershipChange): Item {
+  return {
+    ...membershipKey(change.groupId, change.memberId),
+    type: 'Membership',
+    groupId: change.groupId,
+    memberId: change.memberId,
+    memberType: change.memberType,
+    ...(change.version === undefined ? {} : { version: change.version }),
+    removed: true,
   };
 }
 
@@ -152,5 +167,6 @@ export const directoryItemCodec = {
   toUser,
   toGroup,
   membershipItem,
+  membershipRemovedItem,
   toMembership,
 } as const;

@@ -71,11 +71,14 @@ describe('directoryItemCodec', () => {
     const change: MembershipChange = { op: 'add', groupId: 'g1', memberId: 'u1', memberType: 'User' };
 
     // Act
-    const item = codec.membershipItem(change);
+    const item = codec.membershipItem({ ...change, version: 3 });
+    const removed = codec.membershipRemovedItem({ ...change, op: 'remove', version: 4 });
 
     // Assess
-    expect(item).toEqual({ pk: 'GROUP#g1', sk: 'MEMBER#u1', type: 'Membership', groupId: 'g1', memberId: 'u1', memberType: 'User', gsi1pk: 'MEMBEROF#u1', gsi1sk: 'g1' });
+    expect(item).toEqual({ pk: 'GROUP#g1', sk: 'MEMBER#u1', type: 'Membership', groupId: 'g1', memberId: 'u1', memberType: 'User', version: 3, gsi1pk: 'MEMBEROF#u1', gsi1sk: 'g1' });
     expect(codec.toMembership('g1', item)).toEqual({ groupId: 'g1', memberId: 'u1', memberType: 'User' });
+    // The marker a removal leaves keeps the row's version but is in no member-of index.
+    expect(removed).toEqual({ pk: 'GROUP#g1', sk: 'MEMBER#u1', type: 'Membership', groupId: 'g1', memberId: 'u1', memberType: 'User', version: 4, removed: true });
   });
 
   it('compares userNames case-insensitively and by Unicode normal form', () => {
