@@ -149,7 +149,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
     // them too, for the same reason: the stored version of the user may have them.
     const { added, removed } = MatchKeyIndex.changes(user, previous);
     try {
-      await this.matchIndex.add(user.id, added);
+      await this.matchIndex.add(user.id, added, user.version);
       await this.outboxes.writeWith(outbox, { type: 'User', id: user.id }, (pending) => this.resources.put({ ...codec.userItem(user), ...pending }, previous));
     } catch (error) {
       await this.releaseAll(newlyClaimed, user.id, 'key');
@@ -158,7 +158,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
     // The old name is free again; if this fails the claim is stale and self-heals on next use.
     await this.releaseAll(changed, user.id, 'previousKey');
     // Left behind if this fails: harmless, readers check the user still has the key.
-    await this.matchIndex.remove(user.id, removed).catch(() => undefined);
+    await this.matchIndex.remove(user.id, removed, user.version).catch(() => undefined);
   }
 
   public async putGroup(group: GroupRecord, previous: GroupRecord | undefined, outbox: Outbox): Promise<void> {

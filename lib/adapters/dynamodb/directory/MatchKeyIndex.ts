@@ -41,15 +41,40 @@ export class MatchKeyIndex {
     };
   }
 
-  public async add(userId: string, matchKeys: readonly string[]): Promise<void> {
+  /**
+   * Entries carry the version of the user write that added them, and a removal takes only an entry
+   * older than its own write: the removal runs after the write, so a later write may have added the
+   * key back meanwhile, and its entry must stay (a missing entry hides the user from HR events).
+   */
+  public async add(userId: string, matchKeys: readonly string[], version: number): Promise<void> {
     for (const matchKey of matchKeys) {
-      await this.table.run('index match key', () => this.table.put({ Item: matchIndexEntry(matchKey, userId) }));
+      await this.table.conditionally(
+        'index match key',
+        () =>
+          this.table.put({
+            Item: { ...matchIndexEntry(matchKey, userId), version },
+            ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(version) OR version < :version',
+            ExpressionAttributeValues: { ':version': version },
+          }),
+        // A newer write of the user indexed the key already.
+        () => undefined,
+      );
     }
   }
 
-  public async remove(userId: string, matchKeys: readonly string[]): Promise<void> {
+  public async remove(userId: string, matchKeys: readonly string[], version: number): Promise<void> {
     for (const matchKey of matchKeys) {
-      await this.table.run('unindex match key', () => this.table.delete({ Key: matchIndexKey(matchKey, userId) }));
+      await this.table.conditionally(
+        'unindex match key',
+        () =>
+          this.table.delete({
+            Key: matchIndexKey(matchKey, userId),
+            ConditionExpression: 'attribute_not_exists(version) OR version < :version',
+            ExpressionAttributeValues: { ':version': version },
+          }),
+        // Gone already, or re-added by a newer write: either way not this write's to remove.
+        () => undefined,
+      );
     }
   }
 

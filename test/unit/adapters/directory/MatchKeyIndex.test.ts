@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DirectoryTable } from '../../../../lib/adapters/dynamodb/directory/DirectoryTable.js';
 import { MatchKeyIndex } from '../../../../lib/adapters/dynamodb/directory/MatchKeyIndex.js';
+import { directoryTable } from '../../../../lib/adapters/dynamodb/tableDefinitions.js';
 import type { UserRecord } from '../../../../lib/domain/DirectoryRecords.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../../../lib/domain/ENTERPRISE_USER_SCHEMA.js';
+import { onFreshTables } from '../../../support/onFreshTables.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const user = (attributes: Record<string, unknown>): UserRecord => ({ id: 'u1', userName: 'ann', active: true, version: 1, created: at, lastModified: at, attributes });
@@ -36,5 +39,25 @@ describe('MatchKeyIndex.changes', () => {
 
     // Assess
     expect(changes).toEqual({ added: ['EMAIL#a@example.com'], removed: [] });
+  });
+});
+
+describe('MatchKeyIndex entries on the embedded engine', () => {
+  const openIndex = onFreshTables(directoryTable, (db, tableName) => new MatchKeyIndex(new DirectoryTable(db, tableName), () => new Date(at)));
+
+  it('keeps an entry a newer write of the user added when an older write removes the key after it', async () => {
+    // Prepare: v1 had the key, v2 took it away, v3 gave it back and indexed it before v2's removal ran
+    const index = await openIndex();
+    await index.add('u1', ['EMAIL#ann@example.com'], 1);
+    await index.add('u1', ['EMAIL#ann@example.com'], 3);
+
+    // Act
+    await index.remove('u1', ['EMAIL#ann@example.com'], 2);
+    const kept = await index.userIds('EMAIL#ann@example.com');
+    await index.remove('u1', ['EMAIL#ann@example.com'], 4);
+
+    // Assess
+    expect(kept).toEqual(['u1']);
+    expect(await index.userIds('EMAIL#ann@example.com')).toEqual([]);
   });
 });
