@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Browser tests need Chromium: `npm run test:e2e` (test/e2e/vitest.config.ts), not `npm test`.
-    // Kill -9 tests take minutes: `npm run test:chaos` (test/chaos/vitest.config.ts).
-    exclude: [...configDefaults.exclude, 'test/e2e/**', 'test/chaos/**'],
+    // Kill -9 tests take minutes: `npm run test:chaos` (test/chaos/vitest.config.ts); so do the
+    // 50,000-member groups: `npm run test:heavy` (test/heavy/vitest.config.ts).
+    exclude: [...configDefaults.exclude, 'test/e2e/**', 'test/chaos/**', 'test/heavy/**'],
     // Integration tests start an embedded DynamoDB per file; two cores is the norm on CI.
     pool: 'forks',
     // Fuzzing is seeded from the commit under test (FUZZ_SEED replays): a green CI run of a commit

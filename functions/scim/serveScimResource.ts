@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { readJsonBody } from '../../lib/http/readJsonBody.js';
 import { matchesIfNoneMatch } from '../../lib/scim/checkIfMatch.js';
 import { parseListQuery } from '../../lib/scim/parseListQuery.js';
-import { parseProjection } from '../../lib/scim/projectAttributes.js';
+import { parseProjection, type Projection } from '../../lib/scim/projectAttributes.js';
 import { etagOf } from '../../lib/scim/represent.js';
 import type { ScimContext } from '../../lib/scim/ScimContext.js';
 import type { ScimGroups } from '../../lib/scim/ScimGroups.js';
@@ -13,6 +13,9 @@ import { scimListParameters, scimSearchParameters } from './scimListParameters.j
 import { scimResponse } from './scimResponse.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
+
+const projectionOf = (type: ScimResourceType, query: URLSearchParams): Projection =>
+  parseProjection(type, query.get('attributes') ?? undefined, query.get('excludedAttributes') ?? undefined);
 
 /** /Users and /Groups: list and search, create, and read, replace, patch or delete one by id (RFC 7644 §3). */
 export async function serveScimResource(
@@ -39,17 +42,18 @@ export async function serveScimResource(
   const ifMatch = headers['if-match'];
   switch (method) {
     case 'GET': {
-      const projection = parseProjection(type, query.get('attributes') ?? undefined, query.get('excludedAttributes') ?? undefined);
-      const found = await service.get(id, projection, scim);
+      const found = await service.get(id, projectionOf(type, query), scim);
       if (matchesIfNoneMatch(found.version, headers['if-none-match'])) return scimResponse(304, undefined, { etag: etagOf(found.version) });
       return scimResponse(200, found.resource, { etag: etagOf(found.version) });
     }
     case 'PUT': {
-      const replaced = await service.replace(id, readJsonBody(event), ifMatch, scim);
+      const replaced = await service.replace(id, readJsonBody(event), ifMatch, scim, projectionOf(type, query));
       return scimResponse(200, replaced.resource, { etag: etagOf(replaced.version) });
     }
     case 'PATCH': {
-      const patched = await service.patch(id, readJsonBody(event), ifMatch, scim);
+      const patched = await service.patch(id, readJsonBody(event), ifMatch, scim, projectionOf(type, query));
+      // A large group's PATCH answers without its body (ScimGroups.PATCH_RESPONSE_MEMBERS).
+      if ('noContent' in patched && patched.noContent) return scimResponse(204, undefined, { etag: etagOf(patched.version) });
       return scimResponse(200, patched.resource, { etag: etagOf(patched.version) });
     }
     default:

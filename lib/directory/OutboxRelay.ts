@@ -21,9 +21,15 @@ export class OutboxRelay {
     private readonly pipeline: Pick<LifecyclePipeline, 'run'>,
   ) {}
 
-  public async deliver({ key, outbox, deliveredParts = 0 }: PendingOutbox): Promise<void> {
+  /**
+   * Delivers the outbox, or as much of it as `inTime` allows: it is asked before each part after
+   * the first (so every call makes progress), and when it says no, the rest stays pending for the
+   * next delivery. Returns whether the outbox was delivered in full.
+   */
+  public async deliver({ key, outbox, deliveredParts = 0 }: PendingOutbox, inTime: () => boolean = () => true): Promise<boolean> {
     const parts = outboxParts(outbox);
     for (let index = deliveredParts; index < parts.length; index++) {
+      if (index > deliveredParts && !inTime()) return false;
       const part = parts[index] as (typeof parts)[number];
       for (let start = 0; start < part.memberships.length; start += ROW_WRITES_AT_ONCE) {
         await Promise.all(part.memberships.slice(start, start + ROW_WRITES_AT_ONCE).map((change) => this.store.applyMembership(change)));
@@ -35,6 +41,7 @@ export class OutboxRelay {
       if (!last) await this.store.recordOutboxProgress(key, outbox.id, index + 1);
     }
     await this.store.completeOutbox(key, outbox);
+    return true;
   }
 
   /**

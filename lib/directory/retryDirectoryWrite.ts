@@ -43,7 +43,9 @@ export async function retryDirectoryWrite<T>(
       }
       if (error.code === 'outboxPending') {
         const pending = await dependencies.store.pendingOutbox(key);
-        if (pending) await dependencies.relay.deliver(pending);
+        // A large one is delivered a part at a time, one part per turn: the request stays short,
+        // and one that cannot finish it answers 503 and comes back while recovery carries on.
+        if (pending) await dependencies.relay.deliver(pending, () => false);
       } else {
         // Full jitter: writers that lost the same turn do not collide again in lockstep.
         await (dependencies.pause ?? sleep)(Math.random() * Math.min(MAX_PAUSE_MS, 2 ** round));

@@ -28,8 +28,32 @@ export class LifecyclePipeline {
    * created, renamed, deleted); they are recorded with the lifecycle events, before planning.
    */
   public async run(events: readonly LifecycleEvent[], options: { recordedSince: string; related?: readonly LedgerEventDraft[] }): Promise<void> {
-    const drafts = [...events.map(lifecycleToLedgerDraft), ...(options.related ?? [])];
-    for (const draft of drafts) await this.deps.ledger.append(draft, { dedupeSince: options.recordedSince });
-    for (const event of events) await this.deps.planner.planEvent(event);
+    const append = (draft: LedgerEventDraft): Promise<unknown> => this.deps.ledger.append(draft, { dedupeSince: options.recordedSince });
+    // A group write's outbox holds an event for each of thousands of people: each person's events
+    // keep their order, different people's chains are written side by side.
+    await perSubject(events.map(lifecycleToLedgerDraft), (draft) => draft.chain, append);
+    for (const draft of options.related ?? []) await append(draft);
+    await perSubject(events, (event) => event.personId, (event) => this.deps.planner.planEvent(event));
   }
+}
+
+/** How many subjects (people, chains) are worked on at once. */
+const SUBJECTS_AT_ONCE = 16;
+
+/** Runs `task` over items in order per subject, and over up to SUBJECTS_AT_ONCE subjects at once. */
+async function perSubject<T>(items: readonly T[], subject: (item: T) => string, task: (item: T) => Promise<unknown>): Promise<void> {
+  const bySubject = new Map<string, T[]>();
+  for (const item of items) {
+    const queue = bySubject.get(subject(item));
+    if (queue) queue.push(item);
+    else bySubject.set(subject(item), [item]);
+  }
+  const queues = [...bySubject.values()];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < queues.length) {
+      for (const item of queues[next++] ?? []) await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SUBJECTS_AT_ONCE, queues.length) }, worker));
 }

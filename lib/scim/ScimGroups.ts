@@ -18,6 +18,19 @@ import { writeWithRetry } from './writeWithRetry.js';
 
 type Json = Record<string, unknown>;
 
+/**
+ * Past this many members a PATCH answers 204 No Content, which RFC 7644 §3.5.2 allows, unless the
+ * request names `members` in `attributes`: the whole group would cost a read of every member for
+ * their display names and, at ~40,000 members, outgrow a Lambda response (6 MB). IdPs send group
+ * PATCHes for their effect and do not read the body back.
+ */
+export const PATCH_RESPONSE_MEMBERS = 1000;
+
+/** A group write's answer; `noContent` when the edge should answer 204 (see PATCH_RESPONSE_MEMBERS). */
+export interface GroupWriteResult extends ScimResult {
+  readonly noContent?: boolean;
+}
+
 interface GroupChange {
   readonly attributes: Json;
   readonly members: readonly { value: string; type?: string }[];
@@ -41,7 +54,7 @@ export class ScimGroups {
     const group = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
     const outbox = await this.outbox('created', group, null, [], resolved, context, timestamp);
     await writeWithRetry(this.deps, key(group.id), undefined, () => this.deps.store.putGroup(group, undefined, outbox));
-    await deliverOutbox(this.deps.relay, this.deps.logger, key(group.id), outbox);
+    await deliverOutbox(this.deps.relay, this.deps.logger, key(group.id), outbox, this.now);
     return { resource: representGroup(group, context.baseUrl, resolved), version: group.version };
   }
 
@@ -74,13 +87,14 @@ export class ScimGroups {
     });
   }
 
-  public async replace(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext): Promise<ScimResult> {
+  /** `projection` is the request's `attributes`/`excludedAttributes`, applied to the answer (RFC 7644 §3.9). */
+  public async replace(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext, projection: Projection = {}): Promise<GroupWriteResult> {
     const { attributes, members = [] } = validateResource('Group', body);
-    return this.update(id, ifMatch, context, async () => ({ attributes, members }));
+    return this.update(id, ifMatch, context, projection, 'PUT', async () => ({ attributes, members }));
   }
 
-  public async patch(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext): Promise<ScimResult> {
-    return this.update(id, ifMatch, context, async (current, members) => {
+  public async patch(id: string, body: unknown, ifMatch: string | undefined, context: ScimContext, projection: Projection = {}): Promise<GroupWriteResult> {
+    return this.update(id, ifMatch, context, projection, 'PATCH', async (current, members) => {
       const patched = await applyPatch('Group', representGroup(current, context.baseUrl, members), body);
       if (patched === undefined) return undefined;
       const { attributes, members: next = [] } = validateResource('Group', patched);
@@ -101,15 +115,17 @@ export class ScimGroups {
       await this.deps.store.markDeleted(key(id), current.version, outbox);
       return outbox;
     });
-    await deliverOutbox(this.deps.relay, this.deps.logger, key(id), outbox);
+    await deliverOutbox(this.deps.relay, this.deps.logger, key(id), outbox, this.now);
   }
 
   private async update(
     id: string,
     ifMatch: string | undefined,
     context: ScimContext,
+    projection: Projection,
+    method: 'PUT' | 'PATCH',
     change: (current: GroupRecord, members: MemberRef[]) => Promise<GroupChange | undefined>,
-  ): Promise<ScimResult> {
+  ): Promise<GroupWriteResult> {
     const result = await writeWithRetry(this.deps, key(id), ifMatch, async () => {
       const current = await this.require(id);
       checkIfMatch(current.version, ifMatch);
@@ -127,9 +143,17 @@ export class ScimGroups {
       await this.deps.store.putGroup(group, current, outbox);
       return { group, members, outbox };
     });
-    if (result.outbox) await deliverOutbox(this.deps.relay, this.deps.logger, key(id), result.outbox);
+    if (result.outbox) await deliverOutbox(this.deps.relay, this.deps.logger, key(id), result.outbox, this.now);
+    const { version } = result.group;
+    if (!wantsAttribute(projection, 'members')) {
+      return { resource: projectAttributes('Group', representGroup(result.group, context.baseUrl), projection), version };
+    }
+    const asked = projection.attributes?.some((name) => name.toLowerCase() === 'members') ?? false;
+    if (method === 'PATCH' && !asked && result.members.length > PATCH_RESPONSE_MEMBERS) {
+      return { resource: {}, version, noContent: true };
+    }
     const members = await this.withDisplay(result.members);
-    return { resource: representGroup(result.group, context.baseUrl, members), version: result.group.version };
+    return { resource: projectAttributes('Group', representGroup(result.group, context.baseUrl, members), projection), version };
   }
 
   /** The outbox for a group write (lib/directory/groupOutbox.ts), with the request as its source. */

@@ -149,4 +149,22 @@ describe('OutboxRelay resuming a large outbox', () => {
     expect(await ledgerSays(ids)).toEqual(ids);
     expect((await ledgerStore.chain('group#g1')).length).toBe(1);
   });
+
+  it('stops between parts when out of time, always after one part, and leaves the rest for the next delivery', async () => {
+    // Prepare
+    const ids = Array.from({ length: MEMBERSHIPS_PER_PART * 2 + 1 }, (_, index) => `u${String(index).padStart(4, '0')}`);
+    const { store, pipeline, write, membersNow } = await setUp(async () => new InMemoryDirectoryStore(), ids);
+    const pending = await write(ids);
+    const relay = new OutboxRelay(store, pipeline);
+
+    // Act
+    const first = await relay.deliver(pending, () => false);
+    const afterFirst = [(await store.pendingOutbox(GROUP_KEY))?.deliveredParts, (await membersNow()).length];
+    const second = await relay.deliver((await store.pendingOutbox(GROUP_KEY)) as PendingOutbox);
+
+    // Assess
+    expect([first, afterFirst, second]).toEqual([false, [1, MEMBERSHIPS_PER_PART], true]);
+    expect(await membersNow()).toEqual(ids);
+    expect(await store.pendingOutbox(GROUP_KEY)).toBeUndefined();
+  });
 });
