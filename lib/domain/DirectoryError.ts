@@ -7,6 +7,8 @@ export type DirectoryErrorCode =
   | 'versionMismatch'
   /** The resource has undelivered work from an earlier write; deliver it, then retry. */
   | 'outboxPending'
+  /** A change names resources that cannot be there: group members that do not exist, or the group itself. */
+  | 'invalidReference'
   /** The store failed (network, throttling, engine error). */
   | 'unavailable';
 

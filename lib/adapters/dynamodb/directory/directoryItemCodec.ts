@@ -124,20 +124,15 @@ function baseRecord(item: Item): Omit<UserRecord, 'userName' | 'active'> {
 
 /** A current member's row, at the version of the write that added it. */
 function membershipItem(change: MembershipChange): Item {
-  return {
-    ...membershipKey(change.groupId, change.memberId),
-    type: 'Membership',
-    groupId: change.groupId,
-    memberId: change.memberId,
-    memberType: change.memberType,
-    ...(change.version === undefined ? {} : { version: change.version }),
-    gsi1pk: memberOfIndexKey(change.memberId),
-    gsi1sk: change.groupId,
-  };
+  return { ...membershipRow(change), gsi1pk: memberOfIndexKey(change.memberId), gsi1sk: change.groupId };
 }
 
 /** What a removal leaves: the row's version, out of the member-of index, skipped by membersOf. */
 function membershipRemovedItem(change: MembershipChange): Item {
+  return { ...membershipRow(change), removed: true };
+}
+
+function membershipRow(change: MembershipChange): Item {
   return {
     ...membershipKey(change.groupId, change.memberId),
     type: 'Membership',
@@ -145,7 +140,6 @@ function membershipRemovedItem(change: MembershipChange): Item {
     memberId: change.memberId,
     memberType: change.memberType,
     ...(change.version === undefined ? {} : { version: change.version }),
-    removed: true,
   };
 }
 
