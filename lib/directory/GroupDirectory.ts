@@ -13,9 +13,10 @@ type Json = Record<string, unknown>;
 
 /**
  * How long a write delivers its own outbox before leaving the rest to recovery: a PUT of 18,000
- * members is 36 parts, more than an API function's 25 s on a slow day.
+ * members is 36 parts, more than an API function's 25 s on a slow day, and the write may have
+ * spent up to PENDING_DELIVERY_MS on an earlier write's outbox before its own.
  */
-export const WRITE_DELIVERY_MS = 10_000;
+export const WRITE_DELIVERY_MS = 5_000;
 
 /** A member as the directory knows it; `display` is the member's name when it was read. */
 export interface GroupMember {

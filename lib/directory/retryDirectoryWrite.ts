@@ -9,12 +9,19 @@ const MAX_ATTEMPTS = 30;
 /** The longest pause between turns; each lost turn waits a random time up to a growing bound. */
 const MAX_PAUSE_MS = 50;
 
+/**
+ * How long one write spends delivering an earlier write's outbox before it gives up with a
+ * BusyError: a large group outbox left to recovery can take minutes, and an API function has 25 s.
+ */
+export const PENDING_DELIVERY_MS = 5_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RetryDependencies {
   readonly store: DirectoryStore;
   readonly relay: OutboxRelay;
   readonly pause?: (ms: number) => Promise<void>;
+  readonly now?: () => Date;
 }
 
 /**
@@ -32,6 +39,8 @@ export async function retryDirectoryWrite<T>(
   options: { readonly pinned?: boolean },
   attempt: () => Promise<T>,
 ): Promise<T> {
+  const now = dependencies.now ?? (() => new Date());
+  const deadline = now().getTime() + PENDING_DELIVERY_MS;
   for (let round = 1; ; round++) {
     try {
       return await attempt();
@@ -42,10 +51,14 @@ export async function retryDirectoryWrite<T>(
         throw new BusyError(`${key.type} ${key.id} is being modified by other requests; retry shortly`, 1, { cause: error });
       }
       if (error.code === 'outboxPending') {
+        const inTime = (): boolean => now().getTime() < deadline;
+        // A large one (thousands of group members) may not finish within the request: the rest is
+        // recovery's, and the writer is told to come back (503 Retry-After) instead of timing out.
+        if (!inTime()) throw new BusyError(`${key.type} ${key.id} is still applying an earlier change; retry shortly`, 1, { cause: error });
         const pending = await dependencies.store.pendingOutbox(key);
-        // A large one is delivered a part at a time, one part per turn: the request stays short,
-        // and one that cannot finish it answers 503 and comes back while recovery carries on.
-        if (pending) await dependencies.relay.deliver(pending, () => false);
+        if (pending && !(await dependencies.relay.deliver(pending, inTime))) {
+          throw new BusyError(`${key.type} ${key.id} is still applying an earlier change; retry shortly`, 1, { cause: error });
+        }
       } else {
         // Full jitter: writers that lost the same turn do not collide again in lockstep.
         await (dependencies.pause ?? sleep)(Math.random() * Math.min(MAX_PAUSE_MS, 2 ** round));
