@@ -5,7 +5,6 @@ import { batchPutAll } from '../../lib/adapters/dynamodb/batchPutAll.js';
 import { directoryItemCodec } from '../../lib/adapters/dynamodb/directory/directoryItemCodec.js';
 import type { UserRecord } from '../../lib/domain/DirectoryRecords.js';
 import { PATCH_RESPONSE_MEMBERS } from '../../lib/scim/ScimGroups.js';
-import { TABLE_NAMES } from '../../local/startPerimeter.js';
 import { inParallel } from './inParallel.js';
 import type { ScimReply, ScimRequestInit, TestPerimeter } from './startTestPerimeter.js';
 
@@ -152,7 +151,7 @@ async function seedUsers(perimeter: TestPerimeter, count: number): Promise<strin
   const db = (perimeter.stores.ledger as unknown as { db: DynamoDBDocumentClient }).db;
   const items = users.map((user) => directoryItemCodec.userItem(user));
   await inParallel(Array.from({ length: Math.ceil(items.length / 500) }, (_, index) => items.slice(index * 500, (index + 1) * 500)), 4, (slice) =>
-    batchPutAll(db, TABLE_NAMES.directory, slice),
+    batchPutAll(db, perimeter.tables.directory, slice),
   );
   return ids;
 }
