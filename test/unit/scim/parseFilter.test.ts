@@ -206,4 +206,15 @@ describe('parseFilter', () => {
     expect(group).toMatchObject({ op: 'and' });
     expect(userOnGroup).toMatchObject({ status: 400, scimType: 'invalidFilter' });
   });
+
+  it('refuses an unterminated string value at once, however many line breaks follow it', () => {
+    // Prepare: scim2-parse-filter's string pattern backtracks exponentially on this (found by the SCIM fuzz test)
+    const hostile = ['\t  true  "  ' + '\r\n'.repeat(130), 'userName eq "ada' + '\n'.repeat(200), 'userName eq "a" and title eq "b\\"' + '\n'.repeat(50)];
+
+    // Act
+    const errors = hostile.map((filter) => thrown(() => parseFilter('User', filter)));
+
+    // Assess
+    expect(errors).toEqual(hostile.map(() => expect.objectContaining({ status: 400, scimType: 'invalidFilter', message: expect.stringMatching(/not terminated/) })));
+  });
 });
