@@ -5,6 +5,7 @@ import type { GroupRecord, Outbox, ResourceKey, ResourceType } from '../domain/D
 import type { EventSource } from '../domain/LifecycleEvent.js';
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
+import { type DeliveryDependencies, deliverWithin } from './deliverWithin.js';
 import { groupOutbox } from './groupOutbox.js';
 import type { OutboxRelay } from './OutboxRelay.js';
 import { retryDirectoryWrite } from './retryDirectoryWrite.js';
@@ -65,9 +66,11 @@ export interface GroupDirectoryDependencies {
  */
 export class GroupDirectory {
   private readonly now: () => Date;
+  private readonly delivery: DeliveryDependencies;
 
   public constructor(private readonly deps: GroupDirectoryDependencies) {
     this.now = deps.now ?? (() => new Date());
+    this.delivery = { relay: deps.relay, logger: deps.logger, now: this.now };
   }
 
   public async get(id: string): Promise<GroupRecord> {
@@ -100,7 +103,7 @@ export class GroupDirectory {
     const group = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
     const outbox = await groupOutbox(this.deps.store, { change: 'created', group, before: null, previous: [], next: resolved, source: by, timestamp });
     await retryDirectoryWrite(this.deps, key(group.id), {}, () => this.deps.store.putGroup(group, undefined, outbox));
-    await this.deliver(key(group.id), outbox);
+    await deliverWithin(this.delivery, key(group.id), outbox, WRITE_DELIVERY_MS);
     return { group, members: resolved, written: true };
   }
 
@@ -124,7 +127,7 @@ export class GroupDirectory {
       await this.deps.store.putGroup(group, current, outbox);
       return { state: { group, members, written: true } satisfies GroupState, outbox };
     });
-    if (result.outbox) await this.deliver(key(id), result.outbox);
+    if (result.outbox) await deliverWithin(this.delivery, key(id), result.outbox, WRITE_DELIVERY_MS);
     return result.state;
   }
 
@@ -142,7 +145,7 @@ export class GroupDirectory {
       await this.deps.store.markDeleted(key(id), current.version, outbox);
       return outbox;
     });
-    await this.deliver(key(id), outbox);
+    await deliverWithin(this.delivery, key(id), outbox, WRITE_DELIVERY_MS);
   }
 
   /**
@@ -175,17 +178,6 @@ export class GroupDirectory {
     const users = userIds.length ? await this.deps.store.getUsers(userIds) : [];
     const groups = groupIds.length ? await this.deps.store.getGroups(groupIds) : [];
     return new Map<string, string>([...users.map((u) => [u.id, userDisplay(u)] as const), ...groups.map((g) => [g.id, g.displayName] as const)]);
-  }
-
-  /** The write is durable with its outbox: a delivery that fails or runs out of time is recovery's. */
-  private async deliver(resource: ResourceKey, outbox: Outbox): Promise<void> {
-    const deadline = this.now().getTime() + WRITE_DELIVERY_MS;
-    try {
-      const done = await this.deps.relay.deliver({ key: resource, outbox }, () => this.now().getTime() < deadline);
-      if (!done) this.deps.logger.info('Outbox partly delivered by its write; recovery delivers the rest', { resource, outboxId: outbox.id });
-    } catch (error) {
-      this.deps.logger.error('Outbox delivery failed; recovery will retry', { resource, outboxId: outbox.id, error });
-    }
   }
 }
 

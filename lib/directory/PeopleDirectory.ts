@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DirectoryError } from '../domain/DirectoryError.js';
-import { MEMBER_GONE, type Outbox, type ResourceKey, type UserRecord } from '../domain/DirectoryRecords.js';
+import { MEMBER_GONE, type Outbox, type UserRecord } from '../domain/DirectoryRecords.js';
 import type { LedgerEventDraft } from '../domain/LedgerEvent.js';
 import type { EventSource, GroupRef, LifecycleEvent } from '../domain/LifecycleEvent.js';
 import { type AttributeAuthority, DEFAULT_AUTHORITY, type PersonAttribute } from '../domain/PersonAttribute.js';
 import { classifyChange } from '../lifecycle/classifyChange.js';
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
+import { type DeliveryDependencies, deliverWithin } from './deliverWithin.js';
 import type { OutboxRelay } from './OutboxRelay.js';
 import { retryDirectoryWrite } from './retryDirectoryWrite.js';
 import { toPersonSnapshot } from './toPersonSnapshot.js';
@@ -69,10 +70,12 @@ export interface PeopleDirectoryDependencies {
  */
 export class PeopleDirectory {
   private readonly now: () => Date;
+  private readonly delivery: DeliveryDependencies;
   private readonly authority: AttributeAuthority;
 
   public constructor(private readonly deps: PeopleDirectoryDependencies) {
     this.now = deps.now ?? (() => new Date());
+    this.delivery = { relay: deps.relay, logger: deps.logger, now: this.now };
     this.authority = deps.authority ?? DEFAULT_AUTHORITY;
   }
 
@@ -88,7 +91,7 @@ export class PeopleDirectory {
     const key = { type: 'User', id: user.id } as const;
     const outbox = this.outbox([this.event(null, user, origin, timestamp)], timestamp);
     await retryDirectoryWrite(this.deps, key, {}, () => this.deps.store.putUser(user, undefined, outbox));
-    await this.deliver(key, outbox);
+    await deliverWithin(this.delivery, key, outbox);
     return user;
   }
 
@@ -125,7 +128,7 @@ export class PeopleDirectory {
       await this.deps.store.putUser(next, current, outbox);
       return { write: { outcome: changed ? 'written' : 'unchanged', user: next, groups, withheld: decision.withheld } satisfies PersonWrite, outbox };
     });
-    if (result.outbox) await this.deliver(key, result.outbox);
+    if (result.outbox) await deliverWithin(this.delivery, key, result.outbox);
     return result.write;
   }
 
@@ -146,7 +149,7 @@ export class PeopleDirectory {
       await this.deps.store.markDeleted(key, current.version, outbox);
       return outbox;
     });
-    await this.deliver(key, outbox);
+    await deliverWithin(this.delivery, key, outbox);
   }
 
   public async groupsOf(userId: string): Promise<GroupRef[]> {
@@ -154,18 +157,6 @@ export class PeopleDirectory {
     if (ids.length === 0) return [];
     const groups = await this.deps.store.getGroups(ids);
     return groups.map((group) => ({ id: group.id, displayName: group.displayName })).sort((a, b) => a.id.localeCompare(b.id));
-  }
-
-  /**
-   * The write is durable with its outbox, so if delivery fails now the caller still succeeds and
-   * crash recovery delivers it.
-   */
-  private async deliver(key: ResourceKey, outbox: Outbox): Promise<void> {
-    try {
-      await this.deps.relay.deliver({ key, outbox });
-    } catch (error) {
-      this.deps.logger.error('Outbox delivery failed; recovery will retry', { resource: key, outboxId: outbox.id, error });
-    }
   }
 
   private event(before: UserRecord | null, after: UserRecord | null, origin: WriteOrigin, timestamp: string, groupsRemoved: readonly GroupRef[] = []): LifecycleEvent {

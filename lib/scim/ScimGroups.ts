@@ -1,9 +1,11 @@
 import { DirectoryError } from '../domain/DirectoryError.js';
 import type { GroupRecord, ResourceKey } from '../domain/DirectoryRecords.js';
-import type { EventSource } from '../domain/LifecycleEvent.js';
 import { type GroupChange, GroupDirectory, type GroupState } from '../directory/GroupDirectory.js';
 import { applyPatch } from './applyPatch.js';
+import { asScimRefusals } from './asScimRefusals.js';
 import { checkIfMatch } from './checkIfMatch.js';
+import { eventSourceOf } from './eventSourceOf.js';
+import { isPinned } from './isPinned.js';
 import { type ListResponse, listResources } from './listResources.js';
 import type { ListQuery } from './parseListQuery.js';
 import { type Projection, projectAttributes, wantsAttribute } from './projectAttributes.js';
@@ -12,7 +14,6 @@ import type { ScimContext } from './ScimContext.js';
 import type { ScimResult, ScimServiceDependencies } from './ScimUsers.js';
 import { scimError } from './scimError.js';
 import { validateResource } from './validateResource.js';
-import { asScimRefusals, isPinned } from './writeWithRetry.js';
 
 /**
  * Past this many members a PATCH answers 204 No Content, which RFC 7644 §3.5.2 allows, unless the
@@ -42,7 +43,7 @@ export class ScimGroups {
 
   public async create(body: unknown, context: ScimContext): Promise<ScimResult> {
     const { attributes, members = [] } = validateResource('Group', body);
-    const created = await refusals({ type: 'Group', id: 'new' }, () => this.groups.create(attributes, members, sourceOf(context)));
+    const created = await refusals({ type: 'Group', id: 'new' }, () => this.groups.create(attributes, members, eventSourceOf(context)));
     return { resource: representGroup(created.group, context.baseUrl, created.members), version: created.group.version };
   }
 
@@ -90,13 +91,13 @@ export class ScimGroups {
 
   public async delete(id: string, ifMatch: string | undefined, context: ScimContext): Promise<void> {
     await refusals({ type: 'Group', id }, () =>
-      this.groups.delete(id, sourceOf(context), { precondition: (version) => checkIfMatch(version, ifMatch), pinned: isPinned(ifMatch) }),
+      this.groups.delete(id, eventSourceOf(context), { precondition: (version) => checkIfMatch(version, ifMatch), pinned: isPinned(ifMatch) }),
     );
   }
 
   private async update(id: string, ifMatch: string | undefined, context: ScimContext, projection: Projection, method: 'PUT' | 'PATCH', change: GroupChange): Promise<GroupWriteResult> {
     const state: GroupState = await refusals({ type: 'Group', id }, () =>
-      this.groups.update(id, sourceOf(context), change, { precondition: (version) => checkIfMatch(version, ifMatch), pinned: isPinned(ifMatch) }),
+      this.groups.update(id, eventSourceOf(context), change, { precondition: (version) => checkIfMatch(version, ifMatch), pinned: isPinned(ifMatch) }),
     );
     const { version } = state.group;
     if (!wantsAttribute(projection, 'members')) {
@@ -123,13 +124,4 @@ async function refusals<T>(key: ResourceKey, write: () => Promise<T>): Promise<T
     if (error instanceof DirectoryError && error.code === 'invalidReference') throw scimError(400, 'invalidValue', error.message);
     throw error;
   }
-}
-
-function sourceOf(context: ScimContext): EventSource {
-  return {
-    channel: context.channel ?? 'scim',
-    actor: context.actor,
-    ...(context.requestId ? { requestId: context.requestId } : {}),
-    ...(context.operation ? { operation: context.operation } : {}),
-  };
 }

@@ -4,14 +4,16 @@ import type { PeopleDirectory, PersonChange, WriteOrigin } from '../directory/Pe
 import type { Logger } from '../observability/Logger.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { applyPatch } from './applyPatch.js';
+import { asScimRefusals } from './asScimRefusals.js';
 import { checkIfMatch } from './checkIfMatch.js';
+import { eventSourceOf } from './eventSourceOf.js';
+import { isPinned } from './isPinned.js';
 import { type ListResponse, listResources } from './listResources.js';
 import type { ListQuery } from './parseListQuery.js';
 import { type Projection, projectAttributes, wantsAttribute } from './projectAttributes.js';
 import { representUser } from './represent.js';
 import type { ScimContext } from './ScimContext.js';
 import { validateResource } from './validateResource.js';
-import { asScimRefusals, isPinned } from './writeWithRetry.js';
 
 type Json = Record<string, unknown>;
 
@@ -117,13 +119,5 @@ export class ScimUsers {
 
 /** A SCIM request as the people directory's writer: the IdP, named by its token's label. */
 function originOf(context: ScimContext): WriteOrigin {
-  return {
-    source: 'idp',
-    by: {
-      channel: context.channel ?? 'scim',
-      actor: context.actor,
-      ...(context.requestId ? { requestId: context.requestId } : {}),
-      ...(context.operation ? { operation: context.operation } : {}),
-    },
-  };
+  return { source: 'idp', by: eventSourceOf(context) };
 }

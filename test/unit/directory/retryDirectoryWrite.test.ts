@@ -3,7 +3,10 @@ import { groupOutbox } from '../../../lib/directory/groupOutbox.js';
 import { MEMBERSHIPS_PER_PART } from '../../../lib/directory/outboxParts.js';
 import { PENDING_DELIVERY_MS, retryDirectoryWrite } from '../../../lib/directory/retryDirectoryWrite.js';
 import { BusyError } from '../../../lib/domain/BusyError.js';
+import { DirectoryError } from '../../../lib/domain/DirectoryError.js';
 import type { GroupRecord, Outbox } from '../../../lib/domain/DirectoryRecords.js';
+import type { OutboxRelay } from '../../../lib/directory/OutboxRelay.js';
+import type { DirectoryStore } from '../../../lib/ports/DirectoryStore.js';
 import { Ledger } from '../../../lib/ledger/Ledger.js';
 import { InMemoryDirectoryStore } from '../../fakes/InMemoryDirectoryStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
@@ -13,7 +16,55 @@ import { rejection } from '../../support/rejection.js';
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const group = (version: number): GroupRecord => ({ id: 'g1', displayName: 'Engineering', version, created: new Date(T0).toISOString(), lastModified: new Date(T0).toISOString(), attributes: { displayName: 'Engineering' } });
 
+const turns = (pauses: number[]) => ({
+  store: {} as DirectoryStore,
+  relay: {} as OutboxRelay,
+  pause: async (ms: number): Promise<void> => void pauses.push(ms),
+});
+const user = { type: 'User', id: 'u1' } as const;
+
 describe('retryDirectoryWrite', () => {
+  it('takes turns with jittered pauses until the write lands', async () => {
+    // Prepare: the first three turns are lost to other writers
+    const pauses: number[] = [];
+    let calls = 0;
+
+    // Act
+    const result = await retryDirectoryWrite(turns(pauses), user, {}, async () => {
+      if (++calls <= 3) throw new DirectoryError('versionMismatch', 'changed');
+      return 'written';
+    });
+
+    // Assess
+    expect(result).toBe('written');
+    expect(pauses).toHaveLength(3);
+    expect(pauses.every((ms) => ms >= 0 && ms <= 50)).toBe(true);
+  });
+
+  it('answers "busy, retry later" (never a conflict) when it keeps losing', async () => {
+    const pauses: number[] = [];
+    const error = await rejection(
+      retryDirectoryWrite(turns(pauses), user, {}, async () => {
+        throw new DirectoryError('versionMismatch', 'changed');
+      }),
+      BusyError,
+    );
+    expect(error.retryAfterSeconds).toBe(1);
+    expect(pauses).toHaveLength(29);
+  });
+
+  it('hands a pinned version that changed back at once, as versionMismatch', async () => {
+    const pauses: number[] = [];
+    const error = await rejection(
+      retryDirectoryWrite(turns(pauses), user, { pinned: true }, async () => {
+        throw new DirectoryError('versionMismatch', 'changed');
+      }),
+      DirectoryError,
+    );
+    expect(error.code).toBe('versionMismatch');
+    expect(pauses).toEqual([]);
+  });
+
   it('delivers an earlier write’s pending outbox for PENDING_DELIVERY_MS at most, then answers busy, leaving the rest delivered so far', async () => {
     // Prepare: a group write of 3 parts left pending, and a clock that passes 60% of the budget per part
     const store = new InMemoryDirectoryStore();
