@@ -4,6 +4,7 @@ import { effectiveDateSchema } from '../effectiveDateSchema.js';
 import type { HrEvent, HrEventKind, HrWebhookSource, VerifiedDelivery, WebhookRequest } from '../../domain/HrEvent.js';
 import { isCalendarDate } from '../isCalendarDate.js';
 import { isoInstantSchema } from '../isoInstantSchema.js';
+import { isTimeZone } from '../isTimeZone.js';
 import { parsePayload } from '../parsePayload.js';
 import { vendorIdSchema } from '../vendorIdSchema.js';
 import { STANDARD_SIGNATURE_HEADER, verifyStandardWebhook } from '../verifyStandardWebhook.js';
@@ -26,7 +27,9 @@ import { STANDARD_SIGNATURE_HEADER, verifyStandardWebhook } from '../verifyStand
  *     "worker": { "employeeId": "21001", "rehire"?: false, "workerType"?: "Employee",
  *                 "firstName"?, "lastName"?, "displayName"?, "primaryWorkEmail"?, "businessTitle"?,
  *                 "supervisoryOrganization"?, "company"?, "location"?, "employeeType"?,
- *                 "managerEmployeeId"?, "managerWorkEmail"?, "hireDate"? } }
+ *                 "managerEmployeeId"?, "managerWorkEmail"?, "hireDate"?, "timeZone"? } }
+ * `timeZone` (IANA) places a date-only effective date: a Termination effective 2025-12-19 in
+ * America/Chicago takes effect at the end of that day there, not at UTC midnight.
  */
 
 /**
@@ -74,6 +77,8 @@ const payloadSchema = z.object({
     managerEmployeeId: vendorIdSchema.optional(),
     managerWorkEmail: text,
     hireDate: z.string().refine(isCalendarDate, 'expected a YYYY-MM-DD date').optional(),
+    // Get_Workers' Time_Zone_ID of the worker's location: an IANA name such as America/Chicago.
+    timeZone: z.string().max(64).refine(isTimeZone, 'expected an IANA time zone such as America/Chicago').optional(),
   }),
 });
 
@@ -113,6 +118,7 @@ export const workdayWebhookSource: HrWebhookSource = {
           managerEmployeeId: worker.managerEmployeeId,
           managerEmail: worker.managerWorkEmail,
           startDate: worker.hireDate,
+          timezone: worker.timeZone,
         }),
       },
     ];

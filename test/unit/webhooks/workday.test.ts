@@ -130,9 +130,15 @@ describe('workdayWebhookSource.normalise', () => {
         employeeId: '21001',
         effectiveAt: '2025-12-19',
         occurredAt: '2025-12-01T15:30:00.000Z',
-        attributes: { workEmail: 'logan.mcneil@example.com', givenName: 'Logan', familyName: 'McNeil', employmentType: 'Employee', employeeNumber: '21001' },
+        attributes: { workEmail: 'logan.mcneil@example.com', givenName: 'Logan', familyName: 'McNeil', employmentType: 'Employee', employeeNumber: '21001', timezone: 'America/Chicago' },
       },
     ]);
+  });
+
+  it('refuses a worker time zone that is not an IANA name, as a payload error', () => {
+    const body = JSON.parse(readHrFixture('workday', 'termination.json')) as { worker: Record<string, unknown> };
+    body.worker.timeZone = 'GMT-06:00 Central Time (US & Canada)';
+    expect(() => workdayWebhookSource.normalise(body, { messageId: EVENT_WID, timestamp: NOW })).toThrow(/IANA time zone/);
   });
 
   it('maps End Contingent Worker Contract to terminate', () => {
