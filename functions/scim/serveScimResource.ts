@@ -36,7 +36,7 @@ export async function serveScimResource(
     allowMethods(method, ['GET', 'POST']);
     if (method === 'GET') return scimResponse(200, await service.list(parseListQuery(type, scimListParameters(query)), scim));
     const created = await service.create(readJsonBody(event), scim);
-    return scimResponse(201, created.resource, { location: String((created.resource.meta as { location: string }).location), etag: etagOf(created.version) });
+    return scimResponse(201, created.resource, { location: String((created.resource.meta as { location: string }).location), etag: etagOf(created.version) }, true);
   }
   allowMethods(method, ['GET', 'PUT', 'PATCH', 'DELETE']);
   const ifMatch = headers['if-match'];
@@ -48,13 +48,13 @@ export async function serveScimResource(
     }
     case 'PUT': {
       const replaced = await service.replace(id, readJsonBody(event), ifMatch, scim, projectionOf(type, query));
-      return scimResponse(200, replaced.resource, { etag: etagOf(replaced.version) });
+      return scimResponse(200, replaced.resource, { etag: etagOf(replaced.version) }, true);
     }
     case 'PATCH': {
       const patched = await service.patch(id, readJsonBody(event), ifMatch, scim, projectionOf(type, query));
       // A large group's PATCH answers without its body (ScimGroups.PATCH_RESPONSE_MEMBERS).
       if ('noContent' in patched && patched.noContent) return scimResponse(204, undefined, { etag: etagOf(patched.version) });
-      return scimResponse(200, patched.resource, { etag: etagOf(patched.version) });
+      return scimResponse(200, patched.resource, { etag: etagOf(patched.version) }, true);
     }
     default:
       await service.delete(id, ifMatch, scim);

@@ -35,7 +35,9 @@ export async function applyPatch(type: ScimResourceType, current: Json, body: un
   const typedValuesAdded = new Set<string>();
   const operations = (message.Operations as unknown[])
     .filter((operation) => !removedExtensions.includes(operation as Operation))
-    .map((operation) => normaliseOperation(definition, current, operation as Operation, typedValuesAdded));
+    .map((operation) => normaliseOperation(definition, current, operation as Operation, typedValuesAdded))
+    .flatMap((operation) => withoutEmptyAdds(operation))
+    .flatMap((operation) => asFilteredRemoves(operation));
   const base = withoutExtensions(current, removedExtensions.map((operation) => String(operation.path)));
   if (operations.length === 0) return base === current ? undefined : base;
   try {
@@ -125,13 +127,48 @@ function addMissingTypedValue(
   return { op: 'add', path: attribute, value: [{ type: typeName, [sub]: value }] };
 }
 
+/**
+ * An `add` of an empty list adds nothing. scimmy fails on the second such operation of a request
+ * with a JavaScript message ("'set' on proxy: trap returned falsish"), so these are dropped first.
+ */
+function withoutEmptyAdds(operation: Operation): Operation[] {
+  if (operation === null || typeof operation !== 'object' || typeof operation.op !== 'string' || operation.op.toLowerCase() !== 'add') return [operation];
+  const { path, value } = operation;
+  if (Array.isArray(value)) return value.length === 0 ? [] : [operation];
+  if (path !== undefined || value === null || typeof value !== 'object') return [operation];
+  const kept = Object.entries(value as Json).filter(([, child]) => !(Array.isArray(child) && child.length === 0));
+  if (kept.length === Object.keys(value as Json).length) return [operation];
+  return kept.length === 0 ? [] : [{ ...operation, value: Object.fromEntries(kept) }];
+}
+
+/**
+ * Entra ID's `remove` of `members` with a value list, as one filtered remove per value: scimmy
+ * fails with a JavaScript message when the attribute has no values yet, where a filter that
+ * matches nothing removes nothing, as a value list naming non-members does on a non-empty group.
+ * Values a filter cannot carry verbatim (quotes, backslashes, non-strings) stay as they were.
+ */
+function asFilteredRemoves(operation: Operation): Operation[] {
+  if (operation === null || typeof operation !== 'object' || typeof operation.op !== 'string' || operation.op.toLowerCase() !== 'remove') return [operation];
+  const { path, value } = operation;
+  if (path !== 'members' || !Array.isArray(value) || value.length === 0) return [operation];
+  const filters: string[] = [];
+  for (const item of value) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return [operation];
+    const criteria = Object.entries(item as Json);
+    if (criteria.length === 0 || criteria.some(([key, child]) => !/^\w+$/.test(key) || typeof child !== 'string' || /["\\]/.test(child))) return [operation];
+    filters.push(criteria.map(([key, child]) => `${key} eq "${String(child)}"`).join(' and '));
+  }
+  return filters.map((filter) => ({ op: operation.op, path: `${path}[${filter}]` }));
+}
+
 function withoutNullMembers(element: unknown): unknown {
   if (element === null || typeof element !== 'object' || Array.isArray(element)) return element;
   return Object.fromEntries(Object.entries(element as Json).filter(([, child]) => child !== null));
 }
 
 function toScimError(error: unknown): Error {
-  if (isScimError(error)) return error;
+  // scimmy rethrows the runtime's own errors inside an operation as invalidValue with their message.
+  if (isScimError(error)) return error.scimType === 'invalidValue' ? scimError(400, 'invalidValue', safeErrorDetail(error, 'The PATCH operation cannot be applied to this resource')) : error;
   if (error instanceof TypeError) return scimError(400, 'invalidValue', safeErrorDetail(error, 'The PATCH operation cannot be applied to this resource'));
   return error as Error;
 }

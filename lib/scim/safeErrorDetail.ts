@@ -5,6 +5,6 @@
  */
 export function safeErrorDetail(error: unknown, fallback: string): string {
   const message = error instanceof Error ? error.message : '';
-  const runtime = message === '' || /cannot read prop|is not a function|is not iterable|is not defined|of undefined|of null/i.test(message);
+  const runtime = message === '' || /cannot read prop|cannot set prop|is not a function|is not iterable|is not defined|of undefined|of null|trap returned|proxy|is not extensible/i.test(message);
   return runtime ? fallback : message;
 }

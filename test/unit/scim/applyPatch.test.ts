@@ -238,6 +238,37 @@ describe('applyPatch', () => {
     });
   });
 
+  describe('where scimmy failed with a JavaScript message', () => {
+    it('removes a value list from a group with no members yet as nothing (Entra re-sending a remove)', async () => {
+      // Prepare: the group has no members attribute at all
+      const { members: _members, ...empty } = group();
+
+      // Act
+      const patched = await applyPatch('Group', empty, patchOp({ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1' }] }));
+
+      // Assess: nothing changed, no "Cannot read properties of undefined" 400
+      expect(patched).toBeUndefined();
+    });
+
+    it('still removes the named members from a group that has them, and leaves non-members alone', async () => {
+      const patched = await applyPatch('Group', group(), patchOp({ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u2' }, { value: 'u9' }] }));
+      expect((patched?.members as Json[]).map((m) => m.value)).toEqual(['u1']);
+    });
+
+    it('takes two adds of an empty list as nothing', async () => {
+      const patched = await applyPatch('Group', group(), patchOp({ op: 'add', path: 'members', value: [] }, { op: 'add', value: { members: [] } }));
+      expect(patched).toBeUndefined();
+    });
+
+    it('never puts a runtime message in a detail', async () => {
+      // A value list with a non-string criterion still reaches scimmy's own list removal
+      const { members: _members, ...empty } = group();
+      const error = await rejection(applyPatch('Group', empty, patchOp({ op: 'remove', path: 'members', value: [{ value: 5 }] })));
+      expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect(String((error as Error).message)).not.toMatch(/undefined|proxy|reading/i);
+    });
+  });
+
   describe('errors', () => {
     it.each([
       ['replacing id by path', { op: 'replace', path: 'id', value: 'other' }],
