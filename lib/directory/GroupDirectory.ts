@@ -12,13 +12,6 @@ import { retryDirectoryWrite } from './retryDirectoryWrite.js';
 
 type Json = Record<string, unknown>;
 
-/**
- * How long a write delivers its own outbox before leaving the rest to recovery: a PUT of 18,000
- * members is 36 parts, more than an API function's 25 s on a slow day, and the write may have
- * spent up to PENDING_DELIVERY_MS on an earlier write's outbox before its own.
- */
-export const WRITE_DELIVERY_MS = 5_000;
-
 /** A member as the directory knows it; `display` is the member's name when it was read. */
 export interface GroupMember {
   readonly value: string;
@@ -62,7 +55,7 @@ export interface GroupDirectoryDependencies {
  * outbox (groupOutbox: versioned membership changes, a mover event per user, a group event); on a
  * conflict the change runs again on the group as it is now. Members must exist and a group cannot
  * contain itself (DirectoryError 'invalidReference'). A write delivers its own outbox for up to
- * WRITE_DELIVERY_MS and leaves the rest to recovery. Attributes arrive validated by the adapter.
+ * WRITE_DELIVERY_MS (deliverWithin) and leaves the rest to recovery. Attributes arrive validated by the adapter.
  */
 export class GroupDirectory {
   private readonly now: () => Date;
@@ -103,7 +96,7 @@ export class GroupDirectory {
     const group = toRecord(randomUUID(), attributes, 1, timestamp, timestamp);
     const outbox = await groupOutbox(this.deps.store, { change: 'created', group, before: null, previous: [], next: resolved, source: by, timestamp });
     await retryDirectoryWrite(this.deps, key(group.id), {}, () => this.deps.store.putGroup(group, undefined, outbox));
-    await deliverWithin(this.delivery, key(group.id), outbox, WRITE_DELIVERY_MS);
+    await deliverWithin(this.delivery, key(group.id), outbox);
     return { group, members: resolved, written: true };
   }
 
@@ -127,7 +120,7 @@ export class GroupDirectory {
       await this.deps.store.putGroup(group, current, outbox);
       return { state: { group, members, written: true } satisfies GroupState, outbox };
     });
-    if (result.outbox) await deliverWithin(this.delivery, key(id), result.outbox, WRITE_DELIVERY_MS);
+    if (result.outbox) await deliverWithin(this.delivery, key(id), result.outbox);
     return result.state;
   }
 
@@ -145,7 +138,7 @@ export class GroupDirectory {
       await this.deps.store.markDeleted(key(id), current.version, outbox);
       return outbox;
     });
-    await deliverWithin(this.delivery, key(id), outbox, WRITE_DELIVERY_MS);
+    await deliverWithin(this.delivery, key(id), outbox);
   }
 
   /**

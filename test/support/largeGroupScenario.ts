@@ -13,8 +13,8 @@ const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** Members per PATCH, as an IdP batches them (the body stays well under the 1 MiB request limit). */
 const PATCH_BATCH = 1000;
-/** A member's least share of a group read: its id and $ref alone are over 100 bytes. */
-const MIN_MEMBER_BYTES = 100;
+/** A member's least share of a group read: its value and $ref (an absolute URL) alone are over 120 bytes. */
+const MIN_MEMBER_BYTES = 120;
 /** Okta removes members one filtered operation each; this many operations per request. */
 const OKTA_REMOVE_OPS = 100;
 

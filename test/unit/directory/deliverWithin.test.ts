@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outbox } from '../../../lib/domain/DirectoryRecords.js';
-import { deliverWithin } from '../../../lib/directory/deliverWithin.js';
+import { deliverWithin, WRITE_DELIVERY_MS } from '../../../lib/directory/deliverWithin.js';
 import type { OutboxRelay } from '../../../lib/directory/OutboxRelay.js';
 import type { Logger } from '../../../lib/observability/Logger.js';
 
@@ -36,13 +36,16 @@ describe('deliverWithin', () => {
     expect(lines).toEqual(['info Outbox partly delivered by its write; recovery delivers the rest']);
   });
 
-  it('delivers everything without a budget', async () => {
+  it('gives a write WRITE_DELIVERY_MS by default, enough for a small outbox whole', async () => {
     const clock = { now: T0 };
     const delivered: number[] = [];
     const lines: string[] = [];
-    await deliverWithin({ relay: partsRelay(10, clock, delivered), logger: recordingLogger(lines), now: () => new Date(clock.now) }, resource, outbox);
-    expect(delivered).toHaveLength(10);
+    await deliverWithin({ relay: partsRelay(3, clock, delivered), logger: recordingLogger(lines), now: () => new Date(clock.now) }, resource, outbox);
+    expect(delivered).toHaveLength(3);
     expect(lines).toEqual([]);
+    const ofTen: number[] = [];
+    await deliverWithin({ relay: partsRelay(10, clock, ofTen), logger: recordingLogger(lines), now: () => new Date(clock.now) }, resource, outbox);
+    expect(ofTen).toHaveLength(WRITE_DELIVERY_MS / 1_000);
   });
 
   it('logs a failed delivery instead of failing the write that is already durable', async () => {
