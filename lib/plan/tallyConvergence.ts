@@ -1,0 +1,44 @@
+import type { ActionTallies, AffectedPerson, ConvergenceSummary } from '../domain/ConvergenceSummary.js';
+import type { PersonSnapshot } from '../domain/PersonSnapshot.js';
+import type { Plan, PlanStep } from '../domain/PlanStep.js';
+
+/** People named per action; enough to recognise whom a run touches without listing a whole directory. */
+export const CONVERGENCE_SAMPLE_SIZE = 10;
+
+/**
+ * Adds one examined person's plan to a run's summary (a new summary; the old one is left as it
+ * was, so a job can keep it as its progress). `plan` is undefined when the person's part of the run
+ * was planned before (a slice redone after a crash): examined, nothing new.
+ */
+export function tallyConvergence(summary: ConvergenceSummary, person: Pick<PersonSnapshot, 'id' | 'userName'>, plan: Plan | undefined, sampleSize = CONVERGENCE_SAMPLE_SIZE): ConvergenceSummary {
+  const steps = plan?.steps ?? [];
+  if (steps.length === 0) return { ...summary, people: summary.people + 1 };
+  const who: AffectedPerson = { personId: person.id, userName: person.userName };
+  const apps = { ...summary.apps };
+  for (const app of new Set(steps.map((step) => step.app))) {
+    const mine = steps.filter((step) => step.app === app);
+    const before = apps[app] ?? { steps: 0, actions: {} };
+    apps[app] = { steps: before.steps + mine.length, actions: addSteps(before.actions, mine, who, sampleSize) };
+  }
+  return {
+    people: summary.people + 1,
+    affected: summary.affected + 1,
+    steps: summary.steps + steps.length,
+    actions: addSteps(summary.actions, steps, who, sampleSize),
+    apps,
+  };
+}
+
+/** One person's steps added to the tallies: each action counts its steps, and the person once. */
+function addSteps(tallies: ActionTallies, steps: readonly PlanStep[], who: AffectedPerson, sampleSize: number): ActionTallies {
+  const next = { ...tallies };
+  for (const action of new Set(steps.map((step) => step.action))) {
+    const before = next[action] ?? { steps: 0, people: 0, sample: [] };
+    next[action] = {
+      steps: before.steps + steps.filter((step) => step.action === action).length,
+      people: before.people + 1,
+      sample: before.sample.length < sampleSize ? [...before.sample, who] : before.sample,
+    };
+  }
+  return next;
+}
