@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
 import type { MemoryApp } from '../fakes/MemoryConnector.js';
 import { memoryConnectorDefinition } from '../fakes/MemoryConnector.js';
-import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { runConvergeCommand } from '../../local/runConvergeCommand.js';
+import { startTestPerimeter, TEST_ADMIN_TOKEN, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PEOPLE = ['jane@example.com', 'omar@example.com', 'li@example.com'];
@@ -99,6 +100,16 @@ describe('convergence on demand (POST /admin/converge)', () => {
       [false, 0],
     ]);
     expect(reports[1]).toMatchObject({ app: 'crm', source: { channel: 'admin', operation: 'POST /admin/converge' } });
+  });
+
+  it('the CLI asks the running Perimeter and prints its summary', async () => {
+    // Act
+    let out = '';
+    const code = await runConvergeCommand(['--app', 'crm'], { PERIMETER_ADMIN_TOKEN: TEST_ADMIN_TOKEN, PERIMETER_URL: perimeter.url }, (chunk) => void (out += chunk));
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ dryRun: true, app: 'crm', people: 4, affected: 0, steps: 0 });
   });
 
   it('answers bad input with a JSON 4xx, never a 500', async () => {
