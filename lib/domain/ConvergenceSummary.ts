@@ -29,6 +29,11 @@ export interface ConvergenceSummary {
   readonly steps: number;
   readonly actions: ActionTallies;
   readonly apps: Readonly<Record<string, { readonly steps: number; readonly actions: ActionTallies }>>;
+  /**
+   * What the plans could not do, and how many people each note is about: a run that plans nothing
+   * for an app whose connector cannot create accounts, or for locked people, says so.
+   */
+  readonly notes: Readonly<Record<string, number>>;
 }
 
-export const EMPTY_CONVERGENCE_SUMMARY: ConvergenceSummary = { people: 0, affected: 0, steps: 0, actions: {}, apps: {} };
+export const EMPTY_CONVERGENCE_SUMMARY: ConvergenceSummary = { people: 0, affected: 0, steps: 0, actions: {}, apps: {}, notes: {} };

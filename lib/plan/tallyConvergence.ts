@@ -4,6 +4,8 @@ import type { Plan, PlanStep } from '../domain/PlanStep.js';
 
 /** People named per action; enough to recognise whom a run touches without listing a whole directory. */
 export const CONVERGENCE_SAMPLE_SIZE = 10;
+/** Distinct notes kept; a note naming something of each person's would otherwise grow with the directory. */
+const MAX_NOTES = 50;
 
 /**
  * Adds one examined person's plan to a run's summary (a new summary; the old one is left as it
@@ -12,7 +14,8 @@ export const CONVERGENCE_SAMPLE_SIZE = 10;
  */
 export function tallyConvergence(summary: ConvergenceSummary, person: Pick<PersonSnapshot, 'id' | 'userName'>, plan: Plan | undefined, sampleSize = CONVERGENCE_SAMPLE_SIZE): ConvergenceSummary {
   const steps = plan?.steps ?? [];
-  if (steps.length === 0) return { ...summary, people: summary.people + 1 };
+  const notes = addNotes(summary.notes, plan?.notes ?? []);
+  if (steps.length === 0) return { ...summary, people: summary.people + 1, notes };
   const who: AffectedPerson = { personId: person.id, userName: person.userName };
   const apps = { ...summary.apps };
   for (const app of new Set(steps.map((step) => step.app))) {
@@ -26,7 +29,18 @@ export function tallyConvergence(summary: ConvergenceSummary, person: Pick<Perso
     steps: summary.steps + steps.length,
     actions: addSteps(summary.actions, steps, who, sampleSize),
     apps,
+    notes,
   };
+}
+
+function addNotes(counts: Readonly<Record<string, number>>, notes: readonly string[]): Readonly<Record<string, number>> {
+  if (notes.length === 0) return counts;
+  const next = { ...counts };
+  for (const note of new Set(notes)) {
+    if (next[note] === undefined && Object.keys(next).length >= MAX_NOTES) continue;
+    next[note] = (next[note] ?? 0) + 1;
+  }
+  return next;
 }
 
 /** One person's steps added to the tallies: each action counts its steps, and the person once. */

@@ -21,10 +21,11 @@ describe('convergence on demand (POST /admin/converge)', () => {
   const ids: string[] = [];
   let dataDir: string;
   let leaverId: string;
+  let lockedId: string;
   let perimeter: TestPerimeter;
 
   beforeAll(async () => {
-    // Prepare: chat for everyone, no crm yet; three people join and one arrives inactive
+    // Prepare: chat for everyone, no crm yet; three people join, one arrives inactive, one is locked out
     dataDir = await mkdtemp(join(tmpdir(), 'perimeter-converge-'));
     const before = parsePerimeterConfig(
       { connectors: [{ id: 'chat', type: 'memory' }], policy: { rules: [{ id: 'everyone-chat', when: {}, grant: [{ app: 'chat' }] }] } },
@@ -33,6 +34,8 @@ describe('convergence on demand (POST /admin/converge)', () => {
     const first = await startTestPerimeter({ dataDir, config: before, registry });
     for (const userName of PEOPLE) ids.push((await first.scim('/Users', { method: 'POST', body: { schemas: [USER_SCHEMA], userName } })).body.id as string);
     leaverId = (await first.scim('/Users', { method: 'POST', body: { schemas: [USER_SCHEMA], userName: 'gone@example.com', active: false } })).body.id as string;
+    lockedId = (await first.scim('/Users', { method: 'POST', body: { schemas: [USER_SCHEMA], userName: 'kim@example.com' } })).body.id as string;
+    expect((await first.admin(`/persons/${lockedId}/lockout`, { method: 'POST' })).status).toBe(202);
     await first.queue.drained();
     await first.stop();
 
@@ -68,10 +71,11 @@ describe('convergence on demand (POST /admin/converge)', () => {
 
     // Assess
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ dryRun: true, people: 4, affected: 3, steps: 6 });
+    expect(reply.body).toMatchObject({ dryRun: true, people: 5, affected: 3, steps: 6 });
     expect(reply.body.apps.crm.actions.createAccount.people).toBe(3);
     expect(reply.body.apps.crm.actions.grant.steps).toBe(3);
     expect(reply.body.apps.chat).toBeUndefined();
+    expect(reply.body.notes).toEqual({ 'locked by the kill switch: nothing is planned until it is lifted': 1 });
     expect(reply.body.actions.createAccount.sample.map((p: { userName: string }) => p.userName).sort()).toEqual([...PEOPLE].sort());
     expect(reply.headers.get('location')).toMatch(/\/admin\/jobs\/[0-9a-f-]{36}$/);
     expect(crmAccounts()).toEqual([]);
@@ -88,11 +92,13 @@ describe('convergence on demand (POST /admin/converge)', () => {
 
     // Assess
     expect(applied.status).toBe(200);
-    expect(applied.body).toMatchObject({ dryRun: false, app: 'crm', people: 4, affected: 3, steps: 6, apps: { crm: { steps: 6 } } });
+    expect(applied.body).toMatchObject({ dryRun: false, app: 'crm', people: 5, affected: 3, steps: 6, apps: { crm: { steps: 6 } } });
     expect(crmAccounts()).toEqual([...PEOPLE].sort());
     for (const id of ids) expect((await perimeter.stores.access.getActual(id, 'crm'))).toMatchObject({ status: 'active', entitlements: ['role:user'] });
     expect(await perimeter.stores.access.getActual(leaverId, 'crm')).toBeUndefined();
-    expect(again.body).toMatchObject({ dryRun: false, people: 4, affected: 0, steps: 0, actions: {}, apps: {} });
+    expect(await perimeter.stores.access.getActual(lockedId, 'crm')).toBeUndefined();
+    expect(again.body).toMatchObject({ dryRun: false, people: 5, affected: 0, steps: 0 });
+    expect([again.body.actions, again.body.apps]).toEqual([{}, {}]);
     const reports = await perimeter.stores.ledger.chain('convergence');
     expect(reports.map((e) => [e.detail?.dryRun, e.detail?.steps])).toEqual([
       [true, 6],
@@ -109,7 +115,7 @@ describe('convergence on demand (POST /admin/converge)', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ dryRun: true, app: 'crm', people: 4, affected: 0, steps: 0 });
+    expect(JSON.parse(out)).toMatchObject({ dryRun: true, app: 'crm', people: 5, affected: 0, steps: 0 });
   });
 
   it('answers bad input with a JSON 4xx, never a 500', async () => {
