@@ -12,6 +12,7 @@ import { VERSION_STAGES } from '../lib/secrets/isVersionStage.js';
 import { MAX_SECRET_BYTES } from '../lib/secrets/normalisePutOptions.js';
 import { TOKEN_SECRETS, type TokenRole } from './resolveLocalTokens.js';
 import { AuditCommandError, runAuditCommand } from './runAuditCommand.js';
+import { ConvergeCommandError, runConvergeCommand } from './runConvergeCommand.js';
 
 // `npm run perimeter -- <command>`: operator tasks that need no running server.
 const USAGE = `Usage: npm run perimeter -- <command>
@@ -44,6 +45,13 @@ Commands:
       Against a running Perimeter: --url (default http://127.0.0.1:$PORT) and PERIMETER_AUDIT_TOKEN
       (an auditor or admin token; never on the command line).
 
+  converge [--app <id>] [--apply] [--url <base>]
+      Compares everyone in the directory with policy (for people who were there before an app or a
+      rule was added) and prints what converging would plan, per app and action, with the first
+      people named. Nothing is written unless --apply, which plans and queues the steps. Against a
+      running Perimeter: --url as above and PERIMETER_ADMIN_TOKEN (never on the command line); a run
+      that outlasts the request is followed as a job until it finishes.
+
   secrets describe <name>
       Shows one secret's versions, stages and dates as JSON, never its value.
 
@@ -59,6 +67,7 @@ class UsageError extends Error {
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === 'audit') return runAuditCommand([command ?? '', ...rest], process.env, (chunk) => process.stdout.write(chunk));
+  if (group === 'converge') return runConvergeCommand(argv.slice(1), process.env, (chunk) => process.stdout.write(chunk));
   if (group === 'token' && command === 'new') return tokenNew(rest);
   if (group === 'token' && command === 'list') return tokenList(rest);
   if (group === 'token' && command === 'retire') return tokenRetire(rest);
@@ -246,6 +255,6 @@ main(process.argv.slice(2)).then(
     // not to; so the message is safe to show, but nothing more (a cause may quote an argument).
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message}\n`);
-    process.exitCode = error instanceof UsageError || error instanceof AuditCommandError ? 2 : 1;
+    process.exitCode = error instanceof UsageError || error instanceof AuditCommandError || error instanceof ConvergeCommandError ? 2 : 1;
   },
 );

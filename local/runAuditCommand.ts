@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { apiErrorMessage } from './apiErrorMessage.js';
+import { perimeterBaseUrl } from './perimeterBaseUrl.js';
 
 export class AuditCommandError extends Error {
   public override readonly name = 'AuditCommandError';
@@ -33,7 +35,7 @@ export async function runAuditCommand(
   });
   const token = env.PERIMETER_AUDIT_TOKEN;
   if (!token) throw new AuditCommandError('Set PERIMETER_AUDIT_TOKEN to an auditor (or admin) token');
-  const base = (values.url ?? env.PERIMETER_URL ?? `http://127.0.0.1:${env.PORT ?? '8787'}`).replace(/\/+$/, '');
+  const base = perimeterBaseUrl(values.url, env);
   const query = (entries: Record<string, string | undefined>): string => {
     const params = new URLSearchParams(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
     return params.size ? `?${params}` : '';
@@ -71,7 +73,7 @@ export async function runAuditCommand(
   }
   const response = await doFetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const text = await response.text();
-  if (!response.ok) throw new AuditCommandError(`${response.status}: ${errorMessage(text)}`);
+  if (!response.ok) throw new AuditCommandError(`${response.status}: ${apiErrorMessage(text)}`);
   write(command === 'export' ? text : `${JSON.stringify(JSON.parse(text), null, 2)}\n`);
   if (command === 'verify') return (JSON.parse(text) as { intact?: boolean }).intact === true ? 0 : 3;
   return 0;
@@ -91,18 +93,10 @@ async function paginate(
     const query = new URLSearchParams(Object.entries({ ...params, cursor }).filter((entry): entry is [string, string] => entry[1] !== undefined));
     const response = await doFetch(`${base}${path}?${query}`, { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
-    if (!response.ok) throw new AuditCommandError(`${response.status}: ${errorMessage(text)}`);
+    if (!response.ok) throw new AuditCommandError(`${response.status}: ${apiErrorMessage(text)}`);
     const page = JSON.parse(text) as { events: unknown[]; nextCursor?: string };
     for (const event of page.events) write(`${JSON.stringify(event)}\n`);
     cursor = page.nextCursor;
   } while (cursor);
   return 0;
-}
-
-function errorMessage(text: string): string {
-  try {
-    return String((JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text.slice(0, 200));
-  } catch {
-    return text.slice(0, 200);
-  }
 }

@@ -29,6 +29,7 @@ export const ADMIN_ROUTES = [
   'DELETE /persons/:id/lockout',
   'POST /checkpoint',
   'POST /reconcile',
+  'POST /converge',
   'GET /dead-letters',
   'POST /dead-letters/:id/replay',
   'GET /jobs/:id',
@@ -44,6 +45,8 @@ interface Call {
 }
 
 const reconcileRequest = z.object({ app: z.string().min(1).optional(), fix: z.boolean().default(false) }).strict();
+/** Without `dryRun: false` nothing is written: a run over the whole directory is previewed before it is applied. */
+const convergeRequest = z.object({ dryRun: z.boolean().default(true), app: z.string().min(1).optional() }).strict();
 const deadLetterLimit = z.coerce.number().int().min(1).max(500).default(100);
 
 /** Each endpoint: parse, call one use case, respond. */
@@ -67,6 +70,11 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
     const outcome = await ops.reconcile(event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false }, request);
     const location = jobLocation(event, outcome.job.id);
     return outcome.finished ? jsonResponse(200, { reports: outcome.reports }, location) : jsonResponse(202, { job: outcome.job }, location);
+  },
+  'POST /converge': async (ops, { event, request }) => {
+    const outcome = await ops.converge(convergeRequest.parse(event.body ? readJsonBody(event) : {}), request);
+    const location = jobLocation(event, outcome.job.id);
+    return outcome.finished ? jsonResponse(200, outcome.result, location) : jsonResponse(202, { job: outcome.job }, location);
   },
   'GET /jobs/:id': async (ops, { id }) => jsonResponse(200, await ops.getJob(id)),
   'GET /jobs/:id/parts/:part': async (ops, { id, part }) => jsonResponse(200, await ops.getJobPart(id, part)),

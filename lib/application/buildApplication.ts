@@ -35,11 +35,13 @@ import type { AdminOperations } from './admin/AdminOperations.js';
 import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
+import { convergeJob } from './jobs/convergeJob.js';
 import { planPreviewJob } from './jobs/planPreviewJob.js';
 import { reconcileJob } from './jobs/reconcileJob.js';
 import { getJobPart } from './admin/getJobPart.js';
 import { listConnectors } from './admin/listConnectors.js';
 import { lockOutPerson } from './admin/lockOutPerson.js';
+import { convergeDirectory } from './admin/convergeDirectory.js';
 import { previewPlans } from './admin/previewPlans.js';
 import { reconcileApps } from './admin/reconcileApps.js';
 import { replayDeadLetter } from './admin/replayDeadLetter.js';
@@ -144,7 +146,8 @@ export function buildApplication(options: ApplicationOptions): Application {
   const applier = new HrEventApplier({ people, directory, scheduler, ledger });
   const reconciliation = reconcileJob({ reconciler });
   const preview = planPreviewJob({ planner });
-  const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview]);
+  const convergence = convergeJob({ planner, directory, ledger });
+  const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview, convergence]);
 
   const admin: AdminOperations = {
     previewPlans: (request, admin) => previewPlans({ planner, directory, runner: jobs, job: preview }, request, admin),
@@ -155,6 +158,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
     reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
+    converge: (input, request) => convergeDirectory({ connectors, runner: jobs, job: convergence }, input, request),
     getJob: (jobId) => getJob(jobs, jobId),
     getJobPart: (jobId, name) => getJobPart(jobs, jobId, name),
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),

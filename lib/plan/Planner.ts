@@ -10,7 +10,7 @@ import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { Scheduler } from '../ports/Scheduler.js';
 import type { StepQueue } from '../ports/StepQueue.js';
 import { AppSteps } from './AppSteps.js';
-import { type AppCapabilities, computePlan, type LeaverSettings } from './computePlan.js';
+import { type AppCapabilities, computePlan, type LeaverSettings, type PlanResult } from './computePlan.js';
 import type { Plan, PlanStep, StepAction } from '../domain/PlanStep.js';
 
 export interface PlannerDependencies {
@@ -55,19 +55,30 @@ export class Planner {
     if (this.deps.capabilities().size === 0) return undefined;
     const person = event.after ?? (event.before ? { ...event.before, active: false } : undefined);
     if (!person) return undefined;
-    return this.plan(person.id, event.eventId, async (planned) =>
-      computePlan({
-        eventId: event.eventId,
-        person,
-        changes: event.changes,
-        desired: evaluatePolicy(this.deps.rules, { person, groups: await this.groupsOf(person.id) }, planned.locked),
-        planned: planned.apps,
-        leaver: this.deps.leaver,
-        capabilities: this.deps.capabilities(),
-        now: this.now(),
-        ...(person.manager ? { managerPersonId: person.manager } : {}),
-      }),
-    );
+    return this.plan(person.id, event.eventId, async (planned) => this.policyDiff(person, event.eventId, planned, { changes: event.changes }));
+  }
+
+  /**
+   * Convergence on demand: the steps that bring one person's planned access to what policy wants
+   * now, planned like an event without changes (so no account updates), for people whose access no
+   * event ever planned (they joined before the app or rule existed). Inactive people get the leaver
+   * actions only where they still hold access; a locked person gets nothing, because the kill
+   * switch's lock must neither be undone by a grant nor turned into deletions behind the operator's
+   * back. `app` narrows the steps and the planned access written to that app. Each person's event
+   * id is `converge:<runId>:<personId>` (step ids derive from the event id, not the person, so a
+   * run-wide id would give every person the same step ids); a run planned once is never planned
+   * again for that person.
+   */
+  public async converge(person: PersonSnapshot, runId: string, options: { readonly app?: string } = {}): Promise<Plan | undefined> {
+    const eventId = `converge:${runId}:${person.id}`;
+    if (this.deps.capabilities().size === 0) return { personId: person.id, eventId, steps: [], notes: [] };
+    return this.plan(person.id, eventId, async (planned) => this.convergence(person, eventId, planned, options.app));
+  }
+
+  /** A dry run of `converge`: the same steps (event id `preview`), written nowhere. */
+  public async previewConvergence(person: PersonSnapshot, options: { readonly app?: string } = {}): Promise<Plan> {
+    const planned = (await this.deps.access.getPlanned(person.id)) ?? { personId: person.id, version: 0, apps: {}, locked: false, plannedEvents: [] };
+    return (await this.convergence(person, 'preview', planned, options.app)).plan;
   }
 
   /**
@@ -127,18 +138,7 @@ export class Planner {
   /** A dry run: the steps an event would produce for this person, written nowhere. */
   public async preview(person: PersonSnapshot, options: { groups?: readonly string[]; changes?: readonly string[] } = {}): Promise<Plan> {
     const planned = await this.deps.access.getPlanned(person.id);
-    const groups = options.groups ?? (await this.groupsOf(person.id));
-    return computePlan({
-      eventId: 'preview',
-      person,
-      changes: options.changes ?? [],
-      desired: evaluatePolicy(this.deps.rules, { person, groups }, planned?.locked ?? false),
-      planned: planned?.apps ?? {},
-      leaver: this.deps.leaver,
-      capabilities: this.deps.capabilities(),
-      now: this.now(),
-      ...(person.manager ? { managerPersonId: person.manager } : {}),
-    }).plan;
+    return (await this.policyDiff(person, 'preview', { apps: planned?.apps ?? {}, locked: planned?.locked ?? false }, options)).plan;
   }
 
   /** Queues steps a crash left planned but unqueued; returns how many plans it finished. */
@@ -155,10 +155,47 @@ export class Planner {
     return finished;
   }
 
+  /** Policy's desired access against planned access: the one diff events, previews and convergence share. */
+  private async policyDiff(
+    person: PersonSnapshot,
+    eventId: string,
+    planned: Pick<PlannedAccess, 'apps' | 'locked'>,
+    options: { groups?: readonly string[]; changes?: readonly string[] } = {},
+  ): Promise<PlanResult> {
+    const groups = options.groups ?? (await this.groupsOf(person.id));
+    return computePlan({
+      eventId,
+      person,
+      changes: options.changes ?? [],
+      desired: evaluatePolicy(this.deps.rules, { person, groups }, planned.locked),
+      planned: planned.apps,
+      leaver: this.deps.leaver,
+      capabilities: this.deps.capabilities(),
+      now: this.now(),
+      ...(person.manager ? { managerPersonId: person.manager } : {}),
+    });
+  }
+
+  private async convergence(person: PersonSnapshot, eventId: string, planned: PlannedAccess, app: string | undefined): Promise<PlanResult> {
+    if (planned.locked) {
+      return { plan: { personId: person.id, eventId, steps: [], notes: ['locked by the kill switch: nothing is planned until it is lifted'] }, next: { ...planned.apps } };
+    }
+    const result = await this.policyDiff(person, eventId, planned);
+    if (app === undefined) return result;
+    // Only this app's part: the other apps' planned access stays as it was, for their own run.
+    const next = { ...planned.apps };
+    const state = result.next[app];
+    if (state) next[app] = state;
+    return {
+      plan: { ...result.plan, steps: result.plan.steps.filter((step) => step.app === app), notes: result.plan.notes.filter((note) => note.startsWith(`${app}:`)) },
+      next,
+    };
+  }
+
   private async plan(
     personId: string,
     eventId: string,
-    compute: (planned: PlannedAccess) => Promise<ReturnType<typeof computePlan>>,
+    compute: (planned: PlannedAccess) => Promise<PlanResult>,
     lock = false,
   ): Promise<Plan | undefined> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

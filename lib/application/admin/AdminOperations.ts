@@ -1,6 +1,7 @@
 import type { Job } from '../../domain/Job.js';
 import type { DeadLetter } from '../../domain/StepRecord.js';
 import type { AdminRequest } from '../AdminRequest.js';
+import type { convergeDirectory } from './convergeDirectory.js';
 import type { listConnectors } from './listConnectors.js';
 import type { lockOutPerson } from './lockOutPerson.js';
 import type { PlanPreviewRequest, previewPlans } from './previewPlans.js';
@@ -24,6 +25,7 @@ export interface AdminOperations {
   unlockPerson(personId: string, request: AdminRequest): ReturnType<typeof unlockPerson>;
   sealLedger(): ReturnType<typeof sealLedgerNow>;
   reconcile(input: { readonly app?: string; readonly fix: boolean }, request: AdminRequest): ReturnType<typeof reconcileApps>;
+  converge(input: { readonly dryRun: boolean; readonly app?: string }, request: AdminRequest): ReturnType<typeof convergeDirectory>;
   getJob(jobId: string): Promise<Job>;
   getJobPart(jobId: string, name: string): Promise<unknown>;
   listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }>;

@@ -368,6 +368,110 @@ describe('Planner', () => {
     expect(access.puts).toEqual([]);
     expect(queue.sent).toEqual([]);
   });
+  describe('convergence on demand', () => {
+    const bob: PersonSnapshot = { id: 'p2', userName: 'bob@example.com', active: true, department: 'Sales' };
+
+    it('plans what policy wants and no event planned, once per run and person, queued with planned access', async () => {
+      // Act: ann was never planned (she joined before the apps existed)
+      const plan = await planner().converge(ann, 'run1');
+      const sameRun = await planner().converge(ann, 'run1');
+      const nextRun = await planner().converge(ann, 'run2');
+
+      // Assess
+      expect(plan?.eventId).toBe('converge:run1:p1');
+      expect(plan?.steps.map((s) => `${s.app}:${s.action}`)).toEqual(['chat:createAccount', 'code:createAccount', 'code:grant']);
+      expect(queue.sent).toEqual([plan?.steps]);
+      expect(access.planned.get('p1')?.apps).toEqual({ chat: { status: 'active', entitlements: [] }, code: { status: 'active', entitlements: ['team:platform'] } });
+      expect(access.planned.get('p1')?.plannedEvents).toEqual(['converge:run1:p1']);
+      expect(sameRun).toBeUndefined();
+      expect(nextRun?.steps).toEqual([]);
+      expect(queue.sent).toHaveLength(1);
+    });
+
+    it('gives each person their own step ids within one run', async () => {
+      // Act
+      const forAnn = await planner().converge(ann, 'run1');
+      const forBob = await planner().converge(bob, 'run1');
+
+      // Assess
+      const annChat = forAnn?.steps.find((s) => s.app === 'chat')?.stepId;
+      const bobChat = forBob?.steps.find((s) => s.app === 'chat')?.stepId;
+      expect(annChat).toBeDefined();
+      expect(bobChat).not.toBe(annChat);
+    });
+
+    it('plans nothing for someone an event already converged, and writes nothing', async () => {
+      // Prepare
+      await planner().planEvent(event('e1', 'joiner', null, ann));
+      const puts = access.puts.length;
+
+      // Act
+      const plan = await planner().converge(ann, 'run1');
+
+      // Assess
+      expect(plan?.steps).toEqual([]);
+      expect(access.puts).toHaveLength(puts);
+    });
+
+    it("narrows to one app: only that app's steps and planned access", async () => {
+      // Act
+      const plan = await planner().converge(ann, 'run1', { app: 'code' });
+
+      // Assess
+      expect(plan?.steps.map((s) => `${s.app}:${s.action}`)).toEqual(['code:createAccount', 'code:grant']);
+      expect(Object.keys(access.planned.get('p1')?.apps ?? {})).toEqual(['code']);
+    });
+
+    it("gives an inactive person the leaver actions where they still hold access, and nothing where they don't", async () => {
+      // Prepare: ann holds chat and code; bob holds nothing
+      await planner().planEvent(event('e1', 'joiner', null, ann));
+      queue.sent.length = 0;
+
+      // Act
+      const annLeft = await planner().converge({ ...ann, active: false }, 'run1');
+      const bobLeft = await planner().converge({ ...bob, active: false }, 'run1');
+
+      // Assess
+      expect(annLeft?.steps.map((s) => `${s.app}:${s.action}`)).toEqual([
+        'chat:revokeSessions',
+        'chat:disableAccount',
+        'code:revokeSessions',
+        'code:revoke',
+        'code:disableAccount',
+      ]);
+      expect(bobLeft?.steps).toEqual([]);
+      expect(access.planned.has('p2')).toBe(false);
+    });
+
+    it('plans nothing for a locked person: no grant, and no leaver actions either', async () => {
+      // Prepare
+      await planner().lockout(ann, 'r1');
+      const puts = access.puts.length;
+      queue.sent.length = 0;
+
+      // Act
+      const plan = await planner().converge(ann, 'run1');
+      const preview = await planner().previewConvergence(ann);
+
+      // Assess
+      expect(plan?.steps).toEqual([]);
+      expect(plan?.notes).toEqual(['locked by the kill switch: nothing is planned until it is lifted']);
+      expect(preview.steps).toEqual([]);
+      expect(access.puts).toHaveLength(puts);
+      expect(queue.sent).toEqual([]);
+    });
+
+    it('previews the same steps converge would plan, writing and queueing nothing', async () => {
+      // Act
+      const preview = await planner().previewConvergence(ann, { app: 'chat' });
+
+      // Assess
+      expect(preview.eventId).toBe('preview');
+      expect(preview.steps.map((s) => `${s.app}:${s.action}`)).toEqual(['chat:createAccount']);
+      expect(access.puts).toEqual([]);
+      expect(queue.sent).toEqual([]);
+    });
+  });
   describe('reconciliation corrections', () => {
     it('plans corrections through the step factory, with planned access written and the run remembered', async () => {
       // Prepare: ann has chat; reconciliation finds two entitlements to correct.
