@@ -5,6 +5,7 @@ import type { HttpError } from '../lib/http/HttpError.js';
 import type { Logger } from '../lib/observability/Logger.js';
 import { DEFAULT_LOCAL_HTTP_LIMITS, type LocalHttpLimits } from './LocalHttpLimits.js';
 import { lambdaContext, toApiGatewayEvent } from './toApiGatewayEvent.js';
+import { requestUrl } from './requestUrl.js';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -60,7 +61,12 @@ export function createLocalServer(routes: readonly LocalRoute[], logger: Logger,
 }
 
 async function serve(routes: readonly LocalRoute[], request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const url = requestUrl(request);
+  if (!url) {
+    refuse(request, response, { statusCode: 400, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message: 'The request target must be a path' }) });
+    return;
+  }
+  const path = url.pathname;
   const route = routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
   if (!route) {
     refuse(request, response, { statusCode: 404, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message: `Not found: ${path}` }) });

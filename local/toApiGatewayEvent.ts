@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { requestUrl } from './requestUrl.js';
 
 /**
  * The API Gateway HTTP API (payload 2.0) event for a local request, so local mode runs the very
  * handlers deployed to Lambda.
  */
 export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  // The server routes only targets requestUrl can read (createLocalServer answers 400 otherwise).
+  const url = requestUrl(request) ?? new URL('http://localhost/');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
