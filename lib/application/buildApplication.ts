@@ -36,6 +36,8 @@ import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
 import { convergeJob } from './jobs/convergeJob.js';
+import { convergeOnPolicyChange } from './scheduled/convergeOnPolicyChange.js';
+import { policyFingerprint } from './scheduled/policyFingerprint.js';
 import { planPreviewJob } from './jobs/planPreviewJob.js';
 import { reconcileJob } from './jobs/reconcileJob.js';
 import { getJobPart } from './admin/getJobPart.js';
@@ -164,12 +166,16 @@ export function buildApplication(options: ApplicationOptions): Application {
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
     replayDeadLetter: (stepId, request) => replayDeadLetter({ steps, queue, ledger }, stepId, request),
   };
+  const scheduledConvergence = (input: { readonly dryRun: boolean }): ReturnType<typeof jobs.start> =>
+    jobs.start(convergence, { ...input, source: { channel: 'schedule', actor: 'scheduler' } }, 'schedule', JOB_BUDGETS.scheduled);
   const taskDeps = {
     config,
     directory,
     relay,
     planner,
     reconcile: (input: { readonly fix: boolean }) => jobs.start(reconciliation, input, 'schedule', JOB_BUDGETS.scheduled),
+    converge: scheduledConvergence,
+    convergeOnPolicyChange: () => convergeOnPolicyChange({ ledgerStore, ledger, converge: scheduledConvergence }, policyFingerprint(config), config.convergence.autoApply),
     audit: ledgerStore,
     checkpoints,
     retention: { pruner: ledgerStore, ledger, ...(options.archive ? { archive: options.archive } : {}) },

@@ -126,6 +126,16 @@ export const perimeterConfigSchema = z
       })
       .strict()
       .default({ intervalMinutes: 1440, fix: false }),
+    convergence: z
+      .object({
+        /**
+         * When the policy (rules, apps, leaver plans) changes, apply the convergence run it starts
+         * instead of only recording its dry run for an operator (POST /admin/converge applies it).
+         */
+        autoApply: z.boolean().default(false),
+      })
+      .strict()
+      .default({ autoApply: false }),
     /**
      * Ledger events older than this many days are archived (JSON Lines) and removed, once a
      * checkpoint has sealed them; absent keeps everything.

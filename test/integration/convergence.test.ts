@@ -64,6 +64,26 @@ describe('convergence on demand (POST /admin/converge)', () => {
 
   const crmAccounts = (): string[] => [...(apps.get('crm')?.accounts.values() ?? [])].filter((a) => a.account.active).map((a) => a.account.userName).sort();
 
+  /** The convergence reports of runs an operator asked for (the restart records its own dry run). */
+  const operatorReports = async (): Promise<Awaited<ReturnType<typeof perimeter.stores.ledger.chain>>> =>
+    (await perimeter.stores.ledger.chain('convergence')).filter((event) => event.source.channel === 'admin');
+
+  it('notices the new policy at the restart and records a dry run of it before anyone asks, applying nothing', async () => {
+    // Assess: the first start recorded its policy, the restart the change, each with its dry run
+    const policy = await perimeter.stores.ledger.chain('policy');
+    expect(policy.map((event) => [event.type, (event.detail as { convergence: string }).convergence])).toEqual([
+      ['policy.changed', 'dry-run'],
+      ['policy.changed', 'dry-run'],
+    ]);
+    expect((policy[1]?.detail as { previous: string }).previous).toBe((policy[0]?.detail as { fingerprint: string }).fingerprint);
+    const startRuns = (await perimeter.stores.ledger.chain('convergence')).filter((event) => event.source.channel === 'schedule');
+    expect(startRuns.map((event) => [event.detail?.dryRun, event.detail?.people, event.detail?.affected, event.detail?.steps])).toEqual([
+      [true, 0, 0, 0],
+      [true, 5, 3, 6],
+    ]);
+    expect(crmAccounts()).toEqual([]);
+  });
+
   it('a dry run (the default) lists every person affected and writes nothing', async () => {
     // Act
     const reply = await perimeter.admin('/converge', { method: 'POST', body: {} });
@@ -80,7 +100,7 @@ describe('convergence on demand (POST /admin/converge)', () => {
     expect(reply.headers.get('location')).toMatch(/\/admin\/jobs\/[0-9a-f-]{36}$/);
     expect(crmAccounts()).toEqual([]);
     for (const id of ids) expect((await perimeter.stores.access.getPlanned(id))?.apps.crm).toBeUndefined();
-    expect((await perimeter.stores.ledger.chain('convergence')).map((e) => [e.type, e.detail?.dryRun])).toEqual([['convergence.report', true]]);
+    expect((await operatorReports()).map((e) => [e.type, e.detail?.dryRun])).toEqual([['convergence.report', true]]);
   });
 
   it('applying queues the steps, and after the fan-out everyone has the account; a second apply queues nothing', async () => {
@@ -99,7 +119,7 @@ describe('convergence on demand (POST /admin/converge)', () => {
     expect(await perimeter.stores.access.getActual(lockedId, 'crm')).toBeUndefined();
     expect(again.body).toMatchObject({ dryRun: false, people: 5, affected: 0, steps: 0 });
     expect([again.body.actions, again.body.apps]).toEqual([{}, {}]);
-    const reports = await perimeter.stores.ledger.chain('convergence');
+    const reports = await operatorReports();
     expect(reports.map((e) => [e.detail?.dryRun, e.detail?.steps])).toEqual([
       [true, 6],
       [false, 6],
@@ -129,5 +149,37 @@ describe('convergence on demand (POST /admin/converge)', () => {
     expect([notBoolean.status, unknownField.status, unknownApp.status, notJson.status]).toEqual([400, 400, 404, 400]);
     expect(unknownApp.body.error.message).toContain('No connector "nope"');
     expect(JSON.stringify(unknownField.body.error)).toContain('fix');
+  });
+});
+
+describe('convergence when the policy changes, with convergence.autoApply', () => {
+  it('gives the people who were there before the rule their accounts at the restart, without an operator', async () => {
+    // Prepare: two people join while no rule gives crm
+    const apps = new Map<string, MemoryApp>();
+    const registry = new Map([['memory', memoryConnectorDefinition(apps)]]);
+    const dataDir = await mkdtemp(join(tmpdir(), 'perimeter-autoapply-'));
+    const connectors = [{ id: 'crm', type: 'memory' }];
+    const first = await startTestPerimeter({ dataDir, config: parsePerimeterConfig({ connectors, convergence: { autoApply: true } }, 'test'), registry });
+    for (const userName of PEOPLE.slice(0, 2)) await first.scim('/Users', { method: 'POST', body: { schemas: [USER_SCHEMA], userName } });
+    await first.stop();
+
+    // Act: the rule arrives with the restart
+    const rules = [{ id: 'everyone-crm', when: {}, grant: [{ app: 'crm' }] }];
+    const second = await startTestPerimeter({ dataDir, config: parsePerimeterConfig({ connectors, policy: { rules }, convergence: { autoApply: true } }, 'test'), registry });
+    try {
+      await second.queue.drained();
+
+      // Assess: applied by the start itself, recorded as such
+      const accounts = [...(apps.get('crm')?.accounts.values() ?? [])].map((a) => a.account.userName).sort();
+      expect(accounts).toEqual(PEOPLE.slice(0, 2).sort());
+      const runs = (await second.stores.ledger.chain('convergence')).map((event) => [event.source.channel, event.detail?.dryRun, event.detail?.steps]);
+      expect(runs).toEqual([
+        ['schedule', false, 0],
+        ['schedule', false, 2],
+      ]);
+    } finally {
+      await second.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

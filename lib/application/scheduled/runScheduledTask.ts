@@ -11,6 +11,7 @@ import type { DirectoryStore } from '../../ports/DirectoryStore.js';
 import type { LedgerArchive } from '../../ports/LedgerArchive.js';
 import type { Job } from '../../domain/Job.js';
 import type { RotateSecret } from '../admin/rotateConnectorCredential.js';
+import type { PolicyChangeOutcome } from './convergeOnPolicyChange.js';
 import type { ScheduledTaskName } from './recurringSchedules.js';
 
 export interface ScheduledTaskDependencies {
@@ -20,6 +21,10 @@ export interface ScheduledTaskDependencies {
   readonly planner: Pick<Planner, 'recover'>;
   /** Starts the reconcile job (it continues across invocations when one is not enough). */
   readonly reconcile: (input: { readonly fix: boolean }) => Promise<{ readonly job: Job; readonly started: boolean }>;
+  /** Starts the directory's convergence job (likewise). */
+  readonly converge: (input: { readonly dryRun: boolean }) => Promise<{ readonly job: Job; readonly started: boolean }>;
+  /** Records a policy this process is the first to run with, and starts its convergence run. */
+  readonly convergeOnPolicyChange: () => Promise<PolicyChangeOutcome>;
   readonly audit: AuditStore;
   readonly checkpoints: CheckpointStore;
   /** Retention's own capabilities; absent where this process may not delete ledger events. */
@@ -68,6 +73,9 @@ async function recover(deps: ScheduledTaskDependencies): Promise<string> {
   const outboxes = await deps.relay.recover(500);
   const plans = await deps.planner.recover(500);
   if (outboxes + plans > 0) deps.logger.info('Recovered pending work', { outboxes, plans });
+  // After recovery, so the convergence run sees every write that was acknowledged before the change.
+  const policy = await deps.convergeOnPolicyChange();
+  if (policy.changed) deps.logger.info(policy.applied ? 'Policy changed; converging the directory' : 'Policy changed; convergence dry run recorded', { jobId: policy.jobId });
   return 'recover';
 }
 
@@ -75,6 +83,10 @@ async function reconcile(deps: ScheduledTaskDependencies): Promise<string> {
   const { job, started } = await deps.reconcile({ fix: deps.config.reconciliation.fix });
   // Reports go to the ledger per app; the job says how far it got.
   deps.logger.info(started ? 'Reconciliation run' : 'Reconciliation already running', { jobId: job.id, status: job.status, slices: job.slices });
+  // People whose planned access policy no longer matches are planned (or, without fix, reported
+  // as a dry run), on the same schedule as the comparison with each app.
+  const converged = await deps.converge({ dryRun: !deps.config.reconciliation.fix });
+  deps.logger.info(converged.started ? 'Convergence run' : 'Convergence already running', { jobId: converged.job.id, status: converged.job.status });
   return 'reconcile';
 }
 

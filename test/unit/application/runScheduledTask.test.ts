@@ -14,6 +14,8 @@ function dependencies(calls: string[], extra: Partial<ScheduledTaskDependencies>
     relay: { recover: record('relay.recover', 0) },
     planner: { recover: record('planner.recover', 0) },
     reconcile: async () => (calls.push('reconcile job'), { job: { id: 'j1', status: 'succeeded', slices: 1 } as Job, started: true }),
+    converge: async ({ dryRun }) => (calls.push(dryRun ? 'converge dry run' : 'converge'), { job: { id: 'j2', status: 'succeeded', slices: 1 } as Job, started: true }),
+    convergeOnPolicyChange: async () => (calls.push('policy watch'), { changed: false }),
     audit: {} as ScheduledTaskDependencies['audit'],
     checkpoints: {} as ScheduledTaskDependencies['checkpoints'],
     rotation: { isDue: record('isDue', false) },
@@ -27,7 +29,7 @@ describe('scheduled tasks', () => {
   it('recovers outboxes, then plans, once the match index is complete', async () => {
     const calls: string[] = [];
     expect(await runScheduledTask(dependencies(calls), 'recover')).toBe('recover');
-    expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover']);
+    expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover', 'policy watch']);
   });
 
   it('backfills an incomplete index first and reports colliding users by id only', async () => {
@@ -41,14 +43,17 @@ describe('scheduled tasks', () => {
     await runScheduledTask(dependencies(calls, { directory, logger }), 'recover');
 
     // Assess
-    expect(calls).toEqual(['backfill', 'relay.recover', 'planner.recover']);
+    expect(calls).toEqual(['backfill', 'relay.recover', 'planner.recover', 'policy watch']);
     expect(warnings).toEqual([{ message: "Existing users whose userName equals or looks like an earlier user's", fields: { userIds: ['u-2'] } }]);
   });
 
-  it('reconciles every app', async () => {
+  it('reconciles every app, then converges the directory as a dry run unless reconciliation fixes', async () => {
     const calls: string[] = [];
     expect(await runScheduledTask(dependencies(calls), 'reconcile')).toBe('reconcile');
-    expect(calls).toEqual(['reconcile job']);
+    expect(calls).toEqual(['reconcile job', 'converge dry run']);
+    const fixing: string[] = [];
+    await runScheduledTask(dependencies(fixing, { config: parsePerimeterConfig({ reconciliation: { fix: true } }, 'test') }), 'reconcile');
+    expect(fixing).toEqual(['reconcile job', 'converge']);
   });
 
   it('does nothing for retention where none is configured', async () => {
