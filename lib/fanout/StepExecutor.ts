@@ -132,7 +132,11 @@ export class StepExecutor {
       if (!isAccountManager(connector)) return unsupported('create accounts');
       return this.createAndLink(step, connector);
     }
-    const accountId = await this.accountIdOf(step.personId, step, runtime);
+    const named = step.accountId !== undefined ? await this.namedAccount(step, step.accountId, runtime) : undefined;
+    const accountId = named ? named.accountId : await this.accountIdOf(step.personId, step, runtime);
+    // An account nobody's link holds is acted on, never recorded as the subject's: a row with an
+    // account id counts as a link, and an orphan's account must stay free for its owner to claim.
+    const recorded = named?.held === false ? undefined : accountId;
     switch (step.action) {
       case 'updateAccount': {
         if (!isAccountManager(connector)) return unsupported('update accounts');
@@ -144,23 +148,23 @@ export class StepExecutor {
       case 'grant':
         if (!isEntitlementProvisioner(connector)) return unsupported('grant entitlements');
         if (!accountId) throw new ConnectorError('notFound', `${step.app}: no account to grant ${step.entitlement} to`);
-        return { result: await connector.grant(accountId, step.entitlement ?? '', key), accountId };
+        return { result: await connector.grant(accountId, step.entitlement ?? '', key), ...(recorded ? { accountId: recorded } : {}) };
       case 'revoke':
         if (!isEntitlementProvisioner(connector)) return unsupported('revoke entitlements');
-        return accountId ? { result: await connector.revoke(accountId, step.entitlement ?? '', key), accountId } : { result: undefined };
+        return accountId ? { result: await connector.revoke(accountId, step.entitlement ?? '', key), ...(recorded ? { accountId: recorded } : {}) } : { result: undefined };
       case 'revokeSessions':
         if (!isSessionRevoker(connector)) return unsupported('revoke sessions');
-        return accountId ? { result: await connector.revokeSessions(accountId, key), accountId } : { result: undefined };
+        return accountId ? { result: await connector.revokeSessions(accountId, key), ...(recorded ? { accountId: recorded } : {}) } : { result: undefined };
       case 'disableAccount':
         if (!isAccountManager(connector)) return unsupported('disable accounts');
-        return accountId ? { result: await connector.disableAccount(accountId, key), accountId, status: 'disabled' } : { result: undefined };
+        return accountId ? { result: await connector.disableAccount(accountId, key), ...(recorded ? { accountId: recorded } : {}), status: 'disabled' } : { result: undefined };
       case 'deleteAccount': {
         if (!isAccountManager(connector)) return unsupported('delete accounts');
         if (!accountId) return { result: undefined };
         const result = await connector.deleteAccount(accountId, key);
         // The account is gone: an app that reuses ids (a GitHub login) may give it to someone else.
         await this.deps.access.unlinkAccount(step.personId, step.app, connector.accountKey?.(accountId) ?? accountId);
-        return { result, accountId, status: 'deleted' };
+        return { result, ...(recorded ? { accountId: recorded } : {}), status: 'deleted' };
       }
       case 'transferOwnership': {
         if (!isOwnershipTransferrer(connector)) return unsupported('transfer ownership');
@@ -220,6 +224,17 @@ export class StepExecutor {
   }
 
   /**
+   * The account a step names (reconciliation's orphans), acted on without asking the app to find
+   * it from the person: refused, untouched, when another person's link holds it (it was linked
+   * after the step was planned). `held` says whether the step's own person holds it.
+   */
+  private async namedAccount(step: PlanStep, accountId: string, runtime: RuntimeConnector): Promise<{ accountId: string; held: boolean }> {
+    const holder = await this.deps.access.accountHolder(step.app, linkKeyOf(runtime.connector, accountId));
+    await this.refuseOthersAccount(step, accountId, holder);
+    return { accountId, held: holder !== undefined };
+  }
+
+  /**
    * The app's id for the person's account: their link, else one the app finds for them that no
    * other person's link holds and that correlates with them exactly (then linked). A folding app
    * finds a look-alike's "account" in another person's; that one is never returned. Costs one
@@ -228,7 +243,7 @@ export class StepExecutor {
   private async accountIdOf(personId: string, step: PlanStep, runtime: RuntimeConnector): Promise<string | undefined> {
     const { access } = this.deps;
     const { connector } = runtime;
-    const keyOf = (accountId: string): string => (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
+    const keyOf = (accountId: string): string => linkKeyOf(connector, accountId);
     const known = await access.getActual(personId, step.app);
     if (known?.accountId && known.status !== 'deleted') {
       // Held already, or claimed now (a row from before links were records): a row that an older
@@ -308,9 +323,14 @@ export class StepExecutor {
         app: step.app,
         ...(step.entitlement ? { entitlement: step.entitlement } : {}),
         ...(step.rules.length ? { rule: step.rules.join(',') } : {}),
-        detail: { stepId: step.stepId, lifecycleEventId: step.eventId, reason: step.reason, ...detail },
+        detail: { stepId: step.stepId, lifecycleEventId: step.eventId, reason: step.reason, ...(step.accountId !== undefined ? { accountId: step.accountId } : {}), ...detail },
       },
       { dedupeSince: step.plannedAt },
     );
   }
+}
+
+/** The key an account's link is held under: the connector's normal form of the id, if it has one. */
+function linkKeyOf(connector: Connector, accountId: string): string {
+  return (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
 }

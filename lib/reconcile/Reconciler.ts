@@ -94,8 +94,16 @@ export class Reconciler {
       if (!user || !user.active || !expected || expected.status !== 'active') {
         const reason = !user ? 'no matching person' : !user.active ? 'person is inactive' : 'no rule grants this app';
         orphans.push({ accountId: account.accountId, userName: account.userName, ...(account.email ? { email: account.email } : {}), reason, ...(user ? { personId: user.id } : {}) });
-        const subject: PersonSnapshot = user ? toPersonSnapshot(user) : { id: `orphan:${app}:${account.accountId}`, userName: account.userName, active: false, ...(account.email ? { email: account.email } : {}) };
-        if (fix) await correct(subject, [{ action: 'disableAccount', reason: `reconciliation: orphan account (${reason})` }]);
+        // The step names the account when reconciliation knows whose it is (its link's) or that it
+        // is nobody's: the subject of an orphan may carry none of the attributes the app keys its
+        // accounts by, and no other account may be found in its place. An account matched by name
+        // only stays the executor's to resolve (it proves the match by the correlation attribute).
+        const named = holder !== undefined || !user;
+        const subject: PersonSnapshot = user
+          ? toPersonSnapshot(user)
+          : { id: holder ?? `orphan:${app}:${account.accountId}`, userName: account.userName, active: false, ...(account.email ? { email: account.email } : {}) };
+        const disable: AccessCorrection = { action: 'disableAccount', reason: `reconciliation: orphan account (${reason})`, ...(named ? { accountId: account.accountId } : {}) };
+        if (fix) await correct(subject, [disable]);
         continue;
       }
       if (account.entitlements === undefined) continue;
