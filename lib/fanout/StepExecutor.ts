@@ -35,6 +35,15 @@ export interface StepExecutorDependencies {
   readonly suspendedRecheckMs?: number;
 }
 
+/** What a step did in its app, and what actual access should record of it. */
+interface Performed {
+  readonly result: ChangeResult | undefined;
+  readonly accountId?: string;
+  readonly status?: AccountStatus;
+  /** The account is nobody's by link (a named orphan): actual access records nothing. */
+  readonly unrecorded?: true;
+}
+
 /** While an app is suspended its steps wait this long between looks. */
 const SUSPENDED_RECHECK_MS = 30_000;
 const SUSPENSION_CACHE_MS = 1_000;
@@ -88,15 +97,17 @@ export class StepExecutor {
     }
 
     try {
-      const { result, accountId, status } = await runtime.limit(() => this.perform(step, runtime));
+      const { result, accountId, status, unrecorded } = await runtime.limit(() => this.perform(step, runtime));
       if (result === undefined) return this.finish(step, 'skipped', { outcomeReason: 'no account in the app' });
-      await this.deps.access.applyActual(step.personId, step.app, {
-        at: this.now().toISOString(),
-        ...(status ? { status } : {}),
-        ...(accountId ? { accountId } : {}),
-        ...(step.action === 'grant' && step.entitlement ? { addEntitlement: step.entitlement } : {}),
-        ...(step.action === 'revoke' && step.entitlement ? { removeEntitlement: step.entitlement } : {}),
-      });
+      if (!unrecorded) {
+        await this.deps.access.applyActual(step.personId, step.app, {
+          at: this.now().toISOString(),
+          ...(status ? { status } : {}),
+          ...(accountId ? { accountId } : {}),
+          ...(step.action === 'grant' && step.entitlement ? { addEntitlement: step.entitlement } : {}),
+          ...(step.action === 'revoke' && step.entitlement ? { removeEntitlement: step.entitlement } : {}),
+        });
+      }
       // "Unchanged" on a retry means an earlier attempt of this very step made the change.
       const outcome: LedgerOutcome = result.changed || attempt.attempts > 1 ? 'applied' : 'skipped';
       return this.finish(step, outcome, result.changed ? {} : { outcomeReason: attempt.attempts > 1 ? 'confirmed on retry' : 'already in place' });
@@ -119,10 +130,17 @@ export class StepExecutor {
     return this.suspended.apps.has(app);
   }
 
-  private async perform(
-    step: PlanStep,
-    runtime: RuntimeConnector,
-  ): Promise<{ result: ChangeResult | undefined; accountId?: string; status?: AccountStatus }> {
+  private async perform(step: PlanStep, runtime: RuntimeConnector): Promise<Performed> {
+    if (step.accountId === undefined) return this.act(step, runtime, await this.accountIdOf(step.personId, step, runtime));
+    const named = await this.namedAccount(step, step.accountId, runtime);
+    const performed = await this.act(step, runtime, named.accountId);
+    // An account nobody's link holds is acted on and recorded nowhere as the subject's: a row with
+    // an account id counts as a link (its owner could no longer claim it), and the subject's own
+    // row, if a real person has one, is about another account.
+    return named.held ? performed : { result: performed.result, unrecorded: true };
+  }
+
+  private async act(step: PlanStep, runtime: RuntimeConnector, accountId: string | undefined): Promise<Performed> {
     const { connector } = runtime;
     const key = step.stepId;
     const unsupported = (capability: string): never => {
@@ -132,11 +150,6 @@ export class StepExecutor {
       if (!isAccountManager(connector)) return unsupported('create accounts');
       return this.createAndLink(step, connector);
     }
-    const named = step.accountId !== undefined ? await this.namedAccount(step, step.accountId, runtime) : undefined;
-    const accountId = named ? named.accountId : await this.accountIdOf(step.personId, step, runtime);
-    // An account nobody's link holds is acted on, never recorded as the subject's: a row with an
-    // account id counts as a link, and an orphan's account must stay free for its owner to claim.
-    const recorded = named?.held === false ? undefined : accountId;
     switch (step.action) {
       case 'updateAccount': {
         if (!isAccountManager(connector)) return unsupported('update accounts');
@@ -148,23 +161,23 @@ export class StepExecutor {
       case 'grant':
         if (!isEntitlementProvisioner(connector)) return unsupported('grant entitlements');
         if (!accountId) throw new ConnectorError('notFound', `${step.app}: no account to grant ${step.entitlement} to`);
-        return { result: await connector.grant(accountId, step.entitlement ?? '', key), ...(recorded ? { accountId: recorded } : {}) };
+        return { result: await connector.grant(accountId, step.entitlement ?? '', key), accountId };
       case 'revoke':
         if (!isEntitlementProvisioner(connector)) return unsupported('revoke entitlements');
-        return accountId ? { result: await connector.revoke(accountId, step.entitlement ?? '', key), ...(recorded ? { accountId: recorded } : {}) } : { result: undefined };
+        return accountId ? { result: await connector.revoke(accountId, step.entitlement ?? '', key), accountId } : { result: undefined };
       case 'revokeSessions':
         if (!isSessionRevoker(connector)) return unsupported('revoke sessions');
-        return accountId ? { result: await connector.revokeSessions(accountId, key), ...(recorded ? { accountId: recorded } : {}) } : { result: undefined };
+        return accountId ? { result: await connector.revokeSessions(accountId, key), accountId } : { result: undefined };
       case 'disableAccount':
         if (!isAccountManager(connector)) return unsupported('disable accounts');
-        return accountId ? { result: await connector.disableAccount(accountId, key), ...(recorded ? { accountId: recorded } : {}), status: 'disabled' } : { result: undefined };
+        return accountId ? { result: await connector.disableAccount(accountId, key), accountId, status: 'disabled' } : { result: undefined };
       case 'deleteAccount': {
         if (!isAccountManager(connector)) return unsupported('delete accounts');
         if (!accountId) return { result: undefined };
         const result = await connector.deleteAccount(accountId, key);
         // The account is gone: an app that reuses ids (a GitHub login) may give it to someone else.
         await this.deps.access.unlinkAccount(step.personId, step.app, connector.accountKey?.(accountId) ?? accountId);
-        return { result, ...(recorded ? { accountId: recorded } : {}), status: 'deleted' };
+        return { result, accountId, status: 'deleted' };
       }
       case 'transferOwnership': {
         if (!isOwnershipTransferrer(connector)) return unsupported('transfer ownership');

@@ -481,9 +481,7 @@ describe('StepExecutor', () => {
       expect(code.accounts.get('acct-x')?.account.active).toBe(false);
       expect(code.accounts.get(mine)?.account.active).toBe(true);
       expect(await access.accountHolder('code', 'acct-x')).toBeUndefined();
-      const actual = await access.getActual(orphan.id, 'code');
-      expect(actual?.status).toBe('disabled');
-      expect(actual?.accountId).toBeUndefined();
+      expect(await access.getActual(orphan.id, 'code')).toBeUndefined();
       const [event] = await ledgerStore.chain(`access#${orphan.id}#code`);
       expect(event).toMatchObject({ type: 'step.disableAccount', outcome: 'applied', detail: { accountId: 'acct-x', reason: 'reconciliation: orphan account' } });
     });
@@ -501,6 +499,21 @@ describe('StepExecutor', () => {
       expect(code.calls.map((call) => [call.op, call.accountId])).toEqual([['deleteAccount', 'acct-x']]);
       expect(code.accounts.get('acct-x')?.deleted).toBe(true);
       expect(code.accounts.get(mine)?.deleted).toBe(false);
+    });
+
+    it("acts on a named account nobody holds without recording it on the person's row, which is about their own account", async () => {
+      // Prepare: a leaver's linked account, and a second one the app holds under their name.
+      const mine = await existingAccount();
+      orphanAccount();
+
+      // Act
+      const disposition = await executor.execute(step('disableAccount', { accountId: 'acct-x', eventId: 'reconcile:r1:p1:acct-x', person: { ...ann, active: false } }));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'applied' });
+      expect(code.calls.map((call) => [call.op, call.accountId])).toEqual([['disableAccount', 'acct-x']]);
+      expect(await access.getActual('p1', 'code')).toMatchObject({ status: 'active', accountId: mine });
+      expect(await access.accountHolder('code', 'acct-x')).toBeUndefined();
     });
 
     it("refuses a named account another person's link has come to hold, and never calls the app", async () => {

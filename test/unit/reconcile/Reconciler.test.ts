@@ -17,8 +17,10 @@ const T0 = '2026-03-01T12:00:00.000Z';
 /** The planner's side of reconciliation, recorded: whom each correction is for and what it asks. */
 class RecordingPlanner implements Pick<Planner, 'planCorrections'> {
   public readonly asked: { person: PersonSnapshot; corrections: readonly AccessCorrection[] }[] = [];
+  public readonly eventIds: string[] = [];
   public async planCorrections(person: PersonSnapshot, _app: string, eventId: string, corrections: readonly AccessCorrection[]): Promise<Plan> {
     this.asked.push({ person, corrections });
+    this.eventIds.push(eventId);
     return { personId: person.id, eventId, steps: [], notes: [] };
   }
 }
@@ -57,9 +59,10 @@ describe('Reconciler: fixing orphan accounts', () => {
     account('acct-stray', 'stray@example.com');
 
     // Act
-    await reconciler.reconcile('chat', true);
+    const report = await reconciler.reconcile('chat', true);
 
     // Assess
+    expect(planner.eventIds).toEqual([`reconcile:${report.runId}:orphan:chat:acct-stray`]);
     expect(planner.asked).toEqual([
       {
         person: { id: 'orphan:chat:acct-stray', userName: 'stray@example.com', active: false },
@@ -86,7 +89,21 @@ describe('Reconciler: fixing orphan accounts', () => {
     ]);
   });
 
-  it('leaves an account matched to a person by name only for the executor to prove by the correlation attribute', async () => {
+  it("plans each of an inactive person's orphan accounts as its own event, so neither is dropped as planned already", async () => {
+    // Prepare: the leaver's linked account, and a second one the app holds under their name.
+    await addUser(user('p1', 'ann@example.com', false));
+    account('acct-old', 'ann.old@example.com');
+    account('acct-ann', 'ann@example.com');
+    await access.applyActual('p1', 'chat', { status: 'active', accountId: 'acct-old', at: T0 });
+
+    // Act
+    const report = await reconciler.reconcile('chat', true);
+
+    // Assess
+    expect(planner.eventIds).toEqual([`reconcile:${report.runId}:p1:acct-old`, `reconcile:${report.runId}:p1:acct-ann`]);
+  });
+
+  it("names an account matched to an inactive person by name only, so the disable acts on it and not on the person's other account", async () => {
     // Prepare
     await addUser(user('p1', 'ann@example.com', false));
     account('acct-ann', 'ann@example.com');
@@ -95,6 +112,8 @@ describe('Reconciler: fixing orphan accounts', () => {
     await reconciler.reconcile('chat', true);
 
     // Assess
-    expect(planner.asked).toEqual([{ person: expect.objectContaining({ id: 'p1' }), corrections: [{ action: 'disableAccount', reason: 'reconciliation: orphan account (person is inactive)' }] }]);
+    expect(planner.asked).toEqual([
+      { person: expect.objectContaining({ id: 'p1' }), corrections: [{ action: 'disableAccount', reason: 'reconciliation: orphan account (person is inactive)', accountId: 'acct-ann' }] },
+    ]);
   });
 });
