@@ -37,6 +37,12 @@ export interface PlanStep {
   readonly notBefore?: string;
   /** transferOwnership: the person (usually the manager) who receives the data. */
   readonly transferToPersonId?: string;
+  /**
+   * The app account the step acts on, when the planner knows it and the person may not lead to it:
+   * reconciliation's orphans (an account no active person holds, whose subject may be synthetic and
+   * carry none of the attributes the app keys accounts by). The executor acts on exactly this one.
+   */
+  readonly accountId?: string;
   /** Kill-switch steps run on their own lane, ahead of queued work. */
   readonly priority?: 'lockout';
 }

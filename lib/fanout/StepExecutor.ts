@@ -35,6 +35,15 @@ export interface StepExecutorDependencies {
   readonly suspendedRecheckMs?: number;
 }
 
+/** What a step did in its app, and what actual access should record of it. */
+interface Performed {
+  readonly result: ChangeResult | undefined;
+  readonly accountId?: string;
+  readonly status?: AccountStatus;
+  /** The account is nobody's by link (a named orphan): actual access records nothing. */
+  readonly unrecorded?: true;
+}
+
 /** While an app is suspended its steps wait this long between looks. */
 const SUSPENDED_RECHECK_MS = 30_000;
 const SUSPENSION_CACHE_MS = 1_000;
@@ -88,15 +97,17 @@ export class StepExecutor {
     }
 
     try {
-      const { result, accountId, status } = await runtime.limit(() => this.perform(step, runtime));
+      const { result, accountId, status, unrecorded } = await runtime.limit(() => this.perform(step, runtime));
       if (result === undefined) return this.finish(step, 'skipped', { outcomeReason: 'no account in the app' });
-      await this.deps.access.applyActual(step.personId, step.app, {
-        at: this.now().toISOString(),
-        ...(status ? { status } : {}),
-        ...(accountId ? { accountId } : {}),
-        ...(step.action === 'grant' && step.entitlement ? { addEntitlement: step.entitlement } : {}),
-        ...(step.action === 'revoke' && step.entitlement ? { removeEntitlement: step.entitlement } : {}),
-      });
+      if (!unrecorded) {
+        await this.deps.access.applyActual(step.personId, step.app, {
+          at: this.now().toISOString(),
+          ...(status ? { status } : {}),
+          ...(accountId ? { accountId } : {}),
+          ...(step.action === 'grant' && step.entitlement ? { addEntitlement: step.entitlement } : {}),
+          ...(step.action === 'revoke' && step.entitlement ? { removeEntitlement: step.entitlement } : {}),
+        });
+      }
       // "Unchanged" on a retry means an earlier attempt of this very step made the change.
       const outcome: LedgerOutcome = result.changed || attempt.attempts > 1 ? 'applied' : 'skipped';
       return this.finish(step, outcome, result.changed ? {} : { outcomeReason: attempt.attempts > 1 ? 'confirmed on retry' : 'already in place' });
@@ -119,10 +130,17 @@ export class StepExecutor {
     return this.suspended.apps.has(app);
   }
 
-  private async perform(
-    step: PlanStep,
-    runtime: RuntimeConnector,
-  ): Promise<{ result: ChangeResult | undefined; accountId?: string; status?: AccountStatus }> {
+  private async perform(step: PlanStep, runtime: RuntimeConnector): Promise<Performed> {
+    if (step.accountId === undefined) return this.act(step, runtime, await this.accountIdOf(step.personId, step, runtime));
+    const named = await this.namedAccount(step, step.accountId, runtime);
+    const performed = await this.act(step, runtime, named.accountId);
+    // An account nobody's link holds is acted on and recorded nowhere as the subject's: a row with
+    // an account id counts as a link (its owner could no longer claim it), and the subject's own
+    // row, if a real person has one, is about another account.
+    return named.held ? performed : { result: performed.result, unrecorded: true };
+  }
+
+  private async act(step: PlanStep, runtime: RuntimeConnector, accountId: string | undefined): Promise<Performed> {
     const { connector } = runtime;
     const key = step.stepId;
     const unsupported = (capability: string): never => {
@@ -132,7 +150,6 @@ export class StepExecutor {
       if (!isAccountManager(connector)) return unsupported('create accounts');
       return this.createAndLink(step, connector);
     }
-    const accountId = await this.accountIdOf(step.personId, step, runtime);
     switch (step.action) {
       case 'updateAccount': {
         if (!isAccountManager(connector)) return unsupported('update accounts');
@@ -220,6 +237,17 @@ export class StepExecutor {
   }
 
   /**
+   * The account a step names (reconciliation's orphans), acted on without asking the app to find
+   * it from the person: refused, untouched, when another person's link holds it (it was linked
+   * after the step was planned). `held` says whether the step's own person holds it.
+   */
+  private async namedAccount(step: PlanStep, accountId: string, runtime: RuntimeConnector): Promise<{ accountId: string; held: boolean }> {
+    const holder = await this.deps.access.accountHolder(step.app, linkKeyOf(runtime.connector, accountId));
+    await this.refuseOthersAccount(step, accountId, holder);
+    return { accountId, held: holder !== undefined };
+  }
+
+  /**
    * The app's id for the person's account: their link, else one the app finds for them that no
    * other person's link holds and that correlates with them exactly (then linked). A folding app
    * finds a look-alike's "account" in another person's; that one is never returned. Costs one
@@ -228,7 +256,7 @@ export class StepExecutor {
   private async accountIdOf(personId: string, step: PlanStep, runtime: RuntimeConnector): Promise<string | undefined> {
     const { access } = this.deps;
     const { connector } = runtime;
-    const keyOf = (accountId: string): string => (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
+    const keyOf = (accountId: string): string => linkKeyOf(connector, accountId);
     const known = await access.getActual(personId, step.app);
     if (known?.accountId && known.status !== 'deleted') {
       // Held already, or claimed now (a row from before links were records): a row that an older
@@ -308,9 +336,14 @@ export class StepExecutor {
         app: step.app,
         ...(step.entitlement ? { entitlement: step.entitlement } : {}),
         ...(step.rules.length ? { rule: step.rules.join(',') } : {}),
-        detail: { stepId: step.stepId, lifecycleEventId: step.eventId, reason: step.reason, ...detail },
+        detail: { stepId: step.stepId, lifecycleEventId: step.eventId, reason: step.reason, ...(step.accountId !== undefined ? { accountId: step.accountId } : {}), ...detail },
       },
       { dedupeSince: step.plannedAt },
     );
   }
+}
+
+/** The key an account's link is held under: the connector's normal form of the id, if it has one. */
+function linkKeyOf(connector: Connector, accountId: string): string {
+  return (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
 }

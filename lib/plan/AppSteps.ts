@@ -10,7 +10,7 @@ export interface StepOrigin {
   readonly priority?: PlanStep['priority'];
 }
 
-export type StepDetails = Partial<Pick<PlanStep, 'entitlement' | 'rules' | 'notBefore' | 'transferToPersonId'>>;
+export type StepDetails = Partial<Pick<PlanStep, 'entitlement' | 'rules' | 'notBefore' | 'transferToPersonId' | 'accountId'>>;
 
 /**
  * The one step factory: collects one app's steps in order, with ids derived from the event (so
@@ -28,7 +28,7 @@ export class AppSteps {
 
   public add(action: StepAction, reason: string, extra: StepDetails = {}): void {
     this.steps.push({
-      stepId: stepIdFor(this.origin.eventId, this.app, action, extra.entitlement),
+      stepId: stepIdFor(this.origin.eventId, this.app, action, extra.entitlement, extra.accountId),
       eventId: this.origin.eventId,
       plannedAt: this.origin.now.toISOString(),
       personId: this.origin.person.id,
@@ -41,6 +41,7 @@ export class AppSteps {
       ...(extra.entitlement !== undefined ? { entitlement: extra.entitlement } : {}),
       ...(extra.notBefore !== undefined ? { notBefore: extra.notBefore } : {}),
       ...(extra.transferToPersonId !== undefined ? { transferToPersonId: extra.transferToPersonId } : {}),
+      ...(extra.accountId !== undefined ? { accountId: extra.accountId } : {}),
       ...(this.origin.priority ? { priority: this.origin.priority } : {}),
     });
   }

@@ -29,6 +29,8 @@ export interface AccessCorrection {
   readonly action: Extract<StepAction, 'disableAccount' | 'grant' | 'revoke'>;
   readonly reason: string;
   readonly entitlement?: string;
+  /** The app account to act on (an orphan's): the step names it, so the executor needs no lookup. */
+  readonly accountId?: string;
 }
 
 /** Steps due further out than this go to the scheduler instead of waiting on the queue. */
@@ -113,7 +115,12 @@ export class Planner {
     return this.plan(person.id, eventId, async (planned) => {
       const steps: PlanStep[] = [];
       const builder = new AppSteps({ eventId, person, now: this.now() }, app, steps);
-      for (const correction of corrections) builder.add(correction.action, correction.reason, correction.entitlement !== undefined ? { entitlement: correction.entitlement } : {});
+      for (const correction of corrections) {
+        builder.add(correction.action, correction.reason, {
+          ...(correction.entitlement !== undefined ? { entitlement: correction.entitlement } : {}),
+          ...(correction.accountId !== undefined ? { accountId: correction.accountId } : {}),
+        });
+      }
       const next = { ...planned.apps };
       const have = planned.apps[app];
       if (have?.status === 'active' && corrections.some((correction) => correction.action === 'disableAccount')) next[app] = { ...have, status: 'disabled' };

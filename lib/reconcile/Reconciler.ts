@@ -79,8 +79,8 @@ export class Reconciler {
     let stepsQueued = 0;
     // Fixes go through the planner like any other change: planned access written with the steps,
     // queued, and finished by recovery if this run is cut off.
-    const correct = async (person: PersonSnapshot, corrections: readonly AccessCorrection[]): Promise<void> => {
-      const plan = await this.deps.planner.planCorrections(person, app, `reconcile:${runId}:${person.id}`, corrections);
+    const correct = async (person: PersonSnapshot, corrections: readonly AccessCorrection[], eventId = `reconcile:${runId}:${person.id}`): Promise<void> => {
+      const plan = await this.deps.planner.planCorrections(person, app, eventId, corrections);
       stepsQueued += plan?.steps.length ?? 0;
     };
 
@@ -94,8 +94,17 @@ export class Reconciler {
       if (!user || !user.active || !expected || expected.status !== 'active') {
         const reason = !user ? 'no matching person' : !user.active ? 'person is inactive' : 'no rule grants this app';
         orphans.push({ accountId: account.accountId, userName: account.userName, ...(account.email ? { email: account.email } : {}), reason, ...(user ? { personId: user.id } : {}) });
-        const subject: PersonSnapshot = user ? toPersonSnapshot(user) : { id: `orphan:${app}:${account.accountId}`, userName: account.userName, active: false, ...(account.email ? { email: account.email } : {}) };
-        if (fix) await correct(subject, [{ action: 'disableAccount', reason: `reconciliation: orphan account (${reason})` }]);
+        // The step names the account: the subject may carry none of the attributes the app keys
+        // its accounts by (a synthetic one has only what the account shows), and a lookup by the
+        // person could land on another of their accounts, or on none.
+        const synthetic = !user && holder === undefined;
+        const subject: PersonSnapshot = user
+          ? toPersonSnapshot(user)
+          : { id: holder ?? `orphan:${app}:${account.accountId}`, userName: account.userName, active: false, ...(account.email ? { email: account.email } : {}) };
+        const disable: AccessCorrection = { action: 'disableAccount', reason: `reconciliation: orphan account (${reason})`, accountId: account.accountId };
+        // An event per account of a real person: one with two accounts in the app (one linked, one
+        // matched by name) would otherwise have the second disable dropped as planned already.
+        if (fix) await correct(subject, [disable], `reconcile:${runId}:${subject.id}${synthetic ? '' : `:${account.accountId}`}`);
         continue;
       }
       if (account.entitlements === undefined) continue;

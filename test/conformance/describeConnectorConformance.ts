@@ -99,7 +99,12 @@ const APP = 'conformance-app';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The real StepExecutor over in-memory stores, running steps against the connector under test. */
-function executorFor(connector: Connector): { access: InMemoryAccessStore; steps: InMemoryStepStore; ledger: InMemoryLedgerStore; run: (action: StepAction, person: PersonSnapshot) => Promise<Disposition & { stepId: string }> } {
+function executorFor(connector: Connector): {
+  access: InMemoryAccessStore;
+  steps: InMemoryStepStore;
+  ledger: InMemoryLedgerStore;
+  run: (action: StepAction, person: PersonSnapshot, extra?: Pick<PlanStep, 'accountId'>) => Promise<Disposition & { stepId: string }>;
+} {
   const access = new InMemoryAccessStore();
   const steps = new InMemoryStepStore();
   const ledger = new InMemoryLedgerStore();
@@ -111,10 +116,10 @@ function executorFor(connector: Connector): { access: InMemoryAccessStore; steps
   });
   const executor = new StepExecutor({ connectors, access, steps, ledger: new Ledger(ledger), logger: silent });
   let events = 0;
-  const run = async (action: StepAction, person: PersonSnapshot): Promise<Disposition & { stepId: string }> => {
+  const run = async (action: StepAction, person: PersonSnapshot, extra: Pick<PlanStep, 'accountId'> = {}): Promise<Disposition & { stepId: string }> => {
     const eventId = `evt-${++events}-${person.id}`;
     const step: PlanStep = {
-      stepId: stepIdFor(eventId, APP, action),
+      stepId: stepIdFor(eventId, APP, action, undefined, extra.accountId),
       eventId,
       plannedAt: new Date().toISOString(),
       personId: person.id,
@@ -124,6 +129,7 @@ function executorFor(connector: Connector): { access: InMemoryAccessStore; steps
       rules: action === 'createAccount' ? ['conformance'] : [],
       reason: `conformance ${action}`,
       person,
+      ...extra,
     };
     return { ...(await executor.execute(step)), stepId: step.stepId };
   };
@@ -417,6 +423,30 @@ export function describeConnectorConformance(target: ConformanceTarget): void {
         expect(outcomes).toEqual(['done', 'done', 'done', 'done']);
         expect(setup.fake.mutationsOf(account.accountId)).toHaveLength(before);
         expect(await accountOf(connector, real)).toMatchObject({ accountId: account.accountId, active: true });
+      });
+
+      it('disables an account known only by its id, for a subject without email or userName, and no other', async () => {
+        // Prepare: reconciliation's orphan (an account no person holds) and someone else's account beside it.
+        const connector = setup.connector;
+        if (!isAccountManager(connector)) return;
+        const owner = conformancePerson();
+        const bystander = conformancePerson();
+        const { account } = await connector.createAccount(owner, key('orphan'));
+        const other = await connector.createAccount(bystander, key('bystander'));
+        const before = setup.fake.mutationsOf(other.account.accountId).length;
+        const orphan: PersonSnapshot = { id: `orphan:${APP}:${account.accountId}`, userName: '', active: false };
+        const { access, run } = executorFor(connector);
+
+        // Act
+        const disabled = await run('disableAccount', orphan, { accountId: account.accountId });
+
+        // Assess
+        expect(disabled).toMatchObject({ kind: 'done', outcome: 'applied' });
+        const found = await connector.findAccount(owner);
+        expect(found === undefined || found.active === false).toBe(true);
+        expect(setup.fake.mutationsOf(other.account.accountId)).toHaveLength(before);
+        expect(await accountOf(connector, bystander)).toMatchObject({ accountId: other.account.accountId, active: true });
+        expect(access.links.size).toBe(0);
       });
 
       it("re-enables a returning person's own disabled account, which their link holds", async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePerimeterConfig } from '../../lib/config/loadPerimeterConfig.js';
-import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import { FakeScimApi } from '../fakes/scim/FakeScimApi.js';
-import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
+import { type ScimAppPerimeter, startScimAppPerimeter } from '../support/startScimAppPerimeter.js';
+import type { TestPerimeter } from '../support/startTestPerimeter.js';
 
 const TOKEN = 'folding-app-token';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -17,23 +16,14 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 describe('account links against a folding SCIM app (real fan-out over HTTP)', () => {
   const app = new FakeScimApi({ folding: true });
   let perimeter: TestPerimeter;
+  let started: ScimAppPerimeter;
 
   beforeAll(async () => {
-    app.validTokens.add(TOKEN);
-    await app.start();
-    const config = parsePerimeterConfig(
-      {
-        connectors: [{ id: 'wiki', type: 'scim', settings: { baseUrl: app.scimBaseUrl }, credential: { secret: 'saas' }, maxAttempts: 2 }],
-        policy: { rules: [{ id: 'everyone-wiki', when: {}, grant: [{ app: 'wiki' }] }] },
-        leaver: { default: { actions: ['disable'] } },
-      },
-      'test',
-    );
-    perimeter = await startTestPerimeter({ config, secrets: new InMemorySecretStore({ saas: TOKEN }) });
+    started = await startScimAppPerimeter(app, TOKEN, { leaver: { default: { actions: ['disable'] } } });
+    perimeter = started.perimeter;
   });
   afterAll(async () => {
-    await perimeter.stop();
-    await app.stop();
+    await started.stop();
   });
 
   const suffix = (): string => Math.random().toString(36).slice(2, 8);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { replayDeadLetter } from '../../../lib/application/admin/replayDeadLetter.js';
 import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import type { AppAccessState } from '../../../lib/domain/AccessRecords.js';
 import { connectorConfigSchema } from '../../../lib/config/perimeterConfigSchema.js';
@@ -12,6 +13,7 @@ import type { PlanStep, StepAction } from '../../../lib/domain/PlanStep.js';
 import { stepIdFor } from '../../../lib/plan/stepIdFor.js';
 import { InMemoryAccessStore } from '../../fakes/InMemoryAccessStore.js';
 import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
+import { InMemoryStepQueue } from '../../fakes/InMemoryStepQueue.js';
 import { InMemoryStepStore } from '../../fakes/InMemoryStepStore.js';
 import { MemoryApp, memoryConnectorDefinition } from '../../fakes/MemoryConnector.js';
 
@@ -20,7 +22,7 @@ const ann: PersonSnapshot = { id: 'p1', userName: 'ann@example.com', active: tru
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const step = (action: StepAction, extra: Partial<PlanStep> = {}): PlanStep => ({
-  stepId: stepIdFor(extra.eventId ?? 'evt-1', extra.app ?? 'code', action, extra.entitlement),
+  stepId: stepIdFor(extra.eventId ?? 'evt-1', extra.app ?? 'code', action, extra.entitlement, extra.accountId),
   eventId: 'evt-1',
   plannedAt: new Date(T0).toISOString(),
   personId: 'p1',
@@ -453,6 +455,116 @@ describe('StepExecutor', () => {
       const second = (await access.getActual('p1', 'code'))?.accountId ?? '';
       expect(second).not.toBe(first);
       expect([...access.links.entries()]).toEqual([[JSON.stringify(['code', second]), 'p1']]);
+    });
+  });
+
+  describe("an orphan's step, which names its account", () => {
+    /** Reconciliation's subject for an account no person holds: no email, no userName to look it up by. */
+    const orphan: PersonSnapshot = { id: 'orphan:code:acct-x', userName: '', active: false };
+    const orphanStep = (action: StepAction, extra: Partial<PlanStep> = {}): PlanStep =>
+      step(action, { personId: orphan.id, person: orphan, accountId: 'acct-x', eventId: 'reconcile:r1:orphan:code:acct-x', reason: 'reconciliation: orphan account', ...extra });
+    const orphanAccount = (): void => {
+      code.accounts.set('acct-x', { account: { accountId: 'acct-x', userName: 'stray@example.com', active: true, entitlements: [] }, deleted: false });
+    };
+
+    it('disables exactly the named account without asking the app to find the person, and links nobody to it', async () => {
+      // Prepare: ann's own account too, which the orphan's step must not touch.
+      const mine = await existingAccount();
+      orphanAccount();
+
+      // Act
+      const disposition = await executor.execute(orphanStep('disableAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'applied' });
+      expect(code.calls).toEqual([{ op: 'disableAccount', key: orphanStep('disableAccount').stepId, accountId: 'acct-x' }]);
+      expect(code.accounts.get('acct-x')?.account.active).toBe(false);
+      expect(code.accounts.get(mine)?.account.active).toBe(true);
+      expect(await access.accountHolder('code', 'acct-x')).toBeUndefined();
+      expect(await access.getActual(orphan.id, 'code')).toBeUndefined();
+      const [event] = await ledgerStore.chain(`access#${orphan.id}#code`);
+      expect(event).toMatchObject({ type: 'step.disableAccount', outcome: 'applied', detail: { accountId: 'acct-x', reason: 'reconciliation: orphan account' } });
+    });
+
+    it('deletes exactly the named account', async () => {
+      // Prepare
+      const mine = await existingAccount();
+      orphanAccount();
+
+      // Act
+      const disposition = await executor.execute(orphanStep('deleteAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'applied' });
+      expect(code.calls.map((call) => [call.op, call.accountId])).toEqual([['deleteAccount', 'acct-x']]);
+      expect(code.accounts.get('acct-x')?.deleted).toBe(true);
+      expect(code.accounts.get(mine)?.deleted).toBe(false);
+    });
+
+    it("acts on a named account nobody holds without recording it on the person's row, which is about their own account", async () => {
+      // Prepare: a leaver's linked account, and a second one the app holds under their name.
+      const mine = await existingAccount();
+      orphanAccount();
+
+      // Act
+      const disposition = await executor.execute(step('disableAccount', { accountId: 'acct-x', eventId: 'reconcile:r1:p1:acct-x', person: { ...ann, active: false } }));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'applied' });
+      expect(code.calls.map((call) => [call.op, call.accountId])).toEqual([['disableAccount', 'acct-x']]);
+      expect(await access.getActual('p1', 'code')).toMatchObject({ status: 'active', accountId: mine });
+      expect(await access.accountHolder('code', 'acct-x')).toBeUndefined();
+    });
+
+    it("refuses a named account another person's link has come to hold, and never calls the app", async () => {
+      // Prepare: p2's create linked the account after reconciliation planned the step.
+      orphanAccount();
+      await access.linkAccount('p2', 'code', 'acct-x', new Date(T0).toISOString());
+
+      // Act
+      const disposition = await executor.execute(orphanStep('disableAccount'));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'dead-lettered' });
+      expect((await steps.listDeadLetters(10)).letters[0]?.error).toMatch(/^account-conflict: code: account acct-x is linked to person p2, not to person orphan:code:acct-x/);
+      expect(code.calls).toEqual([]);
+      expect(code.accounts.get('acct-x')?.account.active).toBe(true);
+    });
+
+    it("acts on a named account the step's own person holds, and keeps it recorded as theirs", async () => {
+      // Prepare: an inactive person's linked account, named by reconciliation.
+      const mine = await existingAccount();
+
+      // Act
+      const disposition = await executor.execute(step('disableAccount', { accountId: mine, person: { ...ann, active: false } }));
+
+      // Assess
+      expect(disposition).toEqual({ kind: 'done', outcome: 'applied' });
+      expect(await access.getActual('p1', 'code')).toMatchObject({ status: 'disabled', accountId: mine });
+      expect(await access.accountHolder('code', mine)).toBe('p1');
+    });
+
+    it('disables the named account when its dead letter is replayed', async () => {
+      // Prepare: the first try fails for good (an expired token), and the step is dead-lettered.
+      orphanAccount();
+      code.failNext = { error: new ConnectorError('auth', 'HTTP 401', { status: 401 }), times: 1 };
+      const failed = await executor.execute(orphanStep('disableAccount'));
+      const queue = new InMemoryStepQueue();
+
+      // Act
+      await replayDeadLetter({ steps, queue, ledger: new Ledger(ledgerStore, () => new Date(clock)) }, orphanStep('disableAccount').stepId, {
+        actor: 'ops',
+        requestId: 'req-1',
+        operation: 'POST /admin/dead-letters/replay',
+      });
+      const [replayed] = queue.take();
+      const disposition = await executor.execute(replayed?.step as PlanStep);
+
+      // Assess
+      expect(failed).toEqual({ kind: 'done', outcome: 'dead-lettered' });
+      expect(replayed?.step.accountId).toBe('acct-x');
+      expect(disposition).toEqual({ kind: 'done', outcome: 'applied' });
+      expect(code.accounts.get('acct-x')?.account.active).toBe(false);
     });
   });
 });

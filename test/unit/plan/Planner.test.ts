@@ -508,6 +508,25 @@ describe('Planner', () => {
       expect(access.planned.get('p1')?.apps.chat?.status).toBe('disabled');
     });
 
+    it("names the orphan's account on its step, each account with its own step id", async () => {
+      // Prepare: reconciliation's subject for accounts nobody holds carries no email or userName.
+      const orphan = { id: 'orphan:chat:acct-7', userName: '', active: false };
+
+      // Act
+      const plan = await planner().planCorrections(orphan, 'chat', 'reconcile:r4:orphan', [
+        { action: 'disableAccount', reason: 'reconciliation: orphan account', accountId: 'acct-7' },
+        { action: 'disableAccount', reason: 'reconciliation: orphan account', accountId: 'acct-8' },
+      ]);
+
+      // Assess
+      expect(plan?.steps.map((s) => [s.action, s.accountId, s.personId])).toEqual([
+        ['disableAccount', 'acct-7', orphan.id],
+        ['disableAccount', 'acct-8', orphan.id],
+      ]);
+      expect(new Set(plan?.steps.map((s) => s.stepId)).size).toBe(2);
+      expect(queue.all().map((s) => s.accountId)).toEqual(['acct-7', 'acct-8']);
+    });
+
     it('leaves corrections a crash kept off the queue for recovery to queue', async () => {
       // Prepare
       queue.failNext = 1;

@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { connectorConfigSchema } from '../../../lib/config/perimeterConfigSchema.js';
+import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
+import type { Plan } from '../../../lib/domain/PlanStep.js';
+import type { PersonSnapshot } from '../../../lib/domain/PersonSnapshot.js';
+import { ConnectorRuntime } from '../../../lib/fanout/ConnectorRuntime.js';
+import { Ledger } from '../../../lib/ledger/Ledger.js';
+import type { AccessCorrection, Planner } from '../../../lib/plan/Planner.js';
+import { Reconciler } from '../../../lib/reconcile/Reconciler.js';
+import { InMemoryAccessStore } from '../../fakes/InMemoryAccessStore.js';
+import { InMemoryDirectoryStore } from '../../fakes/InMemoryDirectoryStore.js';
+import { InMemoryLedgerStore } from '../../fakes/InMemoryLedgerStore.js';
+import { MemoryApp, memoryConnectorDefinition } from '../../fakes/MemoryConnector.js';
+
+const T0 = '2026-03-01T12:00:00.000Z';
+
+/** The planner's side of reconciliation, recorded: whom each correction is for and what it asks. */
+class RecordingPlanner implements Pick<Planner, 'planCorrections'> {
+  public readonly asked: { person: PersonSnapshot; corrections: readonly AccessCorrection[] }[] = [];
+  public readonly eventIds: string[] = [];
+  public async planCorrections(person: PersonSnapshot, _app: string, eventId: string, corrections: readonly AccessCorrection[]): Promise<Plan> {
+    this.asked.push({ person, corrections });
+    this.eventIds.push(eventId);
+    return { personId: person.id, eventId, steps: [], notes: [] };
+  }
+}
+
+const user = (id: string, userName: string, active: boolean): UserRecord => ({ id, userName, active, version: 1, created: T0, lastModified: T0, attributes: {} });
+
+describe('Reconciler: fixing orphan accounts', () => {
+  let chat: MemoryApp;
+  let access: InMemoryAccessStore;
+  let directory: InMemoryDirectoryStore;
+  let planner: RecordingPlanner;
+  let reconciler: Reconciler;
+
+  beforeEach(() => {
+    chat = new MemoryApp();
+    access = new InMemoryAccessStore();
+    directory = new InMemoryDirectoryStore();
+    planner = new RecordingPlanner();
+    const connectors = new ConnectorRuntime({
+      configs: [connectorConfigSchema.parse({ id: 'chat', type: 'memory' })],
+      registry: new Map([['memory', memoryConnectorDefinition(new Map([['chat', chat]]))]]),
+      accessToken: () => async () => 'token',
+    });
+    reconciler = new Reconciler({ connectors, directory, access, planner, ledger: new Ledger(new InMemoryLedgerStore()), now: () => new Date(T0) });
+  });
+
+  const account = (accountId: string, userName: string): void => {
+    chat.accounts.set(accountId, { account: { accountId, userName, active: true, entitlements: [] }, deleted: false });
+  };
+  const addUser = async (record: UserRecord): Promise<void> => {
+    await directory.putUser(record, undefined, { id: `outbox-${record.id}`, createdAt: T0, events: [], memberships: [] });
+  };
+
+  it("names the account of an orphan nobody holds on its disable, for a subject carrying only the app's userName", async () => {
+    // Prepare
+    account('acct-stray', 'stray@example.com');
+
+    // Act
+    const report = await reconciler.reconcile('chat', true);
+
+    // Assess
+    expect(planner.eventIds).toEqual([`reconcile:${report.runId}:orphan:chat:acct-stray`]);
+    expect(planner.asked).toEqual([
+      {
+        person: { id: 'orphan:chat:acct-stray', userName: 'stray@example.com', active: false },
+        corrections: [{ action: 'disableAccount', reason: 'reconciliation: orphan account (no matching person)', accountId: 'acct-stray' }],
+      },
+    ]);
+  });
+
+  it("names the account its link gives to an inactive person, and disables one linked to a person gone from the directory as theirs", async () => {
+    // Prepare: a leaver's linked account, and one whose person was deleted from the directory.
+    await addUser(user('p1', 'ann@example.com', false));
+    account('acct-ann', 'ann@example.com');
+    account('acct-gone', 'gone@example.com');
+    await access.applyActual('p1', 'chat', { status: 'active', accountId: 'acct-ann', at: T0 });
+    await access.applyActual('p-gone', 'chat', { status: 'active', accountId: 'acct-gone', at: T0 });
+
+    // Act
+    await reconciler.reconcile('chat', true);
+
+    // Assess
+    expect(planner.asked.map(({ person, corrections }) => [person.id, corrections[0]?.accountId])).toEqual([
+      ['p1', 'acct-ann'],
+      ['p-gone', 'acct-gone'],
+    ]);
+  });
+
+  it("plans each of an inactive person's orphan accounts as its own event, so neither is dropped as planned already", async () => {
+    // Prepare: the leaver's linked account, and a second one the app holds under their name.
+    await addUser(user('p1', 'ann@example.com', false));
+    account('acct-old', 'ann.old@example.com');
+    account('acct-ann', 'ann@example.com');
+    await access.applyActual('p1', 'chat', { status: 'active', accountId: 'acct-old', at: T0 });
+
+    // Act
+    const report = await reconciler.reconcile('chat', true);
+
+    // Assess
+    expect(planner.eventIds).toEqual([`reconcile:${report.runId}:p1:acct-old`, `reconcile:${report.runId}:p1:acct-ann`]);
+  });
+
+  it("names an account matched to an inactive person by name only, so the disable acts on it and not on the person's other account", async () => {
+    // Prepare
+    await addUser(user('p1', 'ann@example.com', false));
+    account('acct-ann', 'ann@example.com');
+
+    // Act
+    await reconciler.reconcile('chat', true);
+
+    // Assess
+    expect(planner.asked).toEqual([
+      { person: expect.objectContaining({ id: 'p1' }), corrections: [{ action: 'disableAccount', reason: 'reconciliation: orphan account (person is inactive)', accountId: 'acct-ann' }] },
+    ]);
+  });
+});
