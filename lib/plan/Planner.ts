@@ -26,7 +26,7 @@ export interface PlannerDependencies {
 
 /** One fix reconciliation asks for; the planner turns it into a step. */
 export interface AccessCorrection {
-  readonly action: Extract<StepAction, 'disableAccount' | 'grant' | 'revoke'>;
+  readonly action: Extract<StepAction, 'createAccount' | 'disableAccount' | 'grant' | 'revoke'>;
   readonly reason: string;
   readonly entitlement?: string;
   /** The app account to act on (an orphan's): the step names it, so the executor needs no lookup. */

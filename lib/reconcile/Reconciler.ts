@@ -9,7 +9,7 @@ import type { AccessCorrection, Planner } from '../plan/Planner.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
-import type { EntitlementDrift, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
+import type { EntitlementDrift, MissingAccess, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
 
 export interface ReconcilerDependencies {
   readonly connectors: ConnectorRuntime;
@@ -24,8 +24,9 @@ const MAX_PAGES = 10_000;
 
 /**
  * Compares each app with the directory and policy: accounts nobody active owns (orphans: leavers
- * the app still knows, accounts created outside Perimeter) and entitlements policy does not justify
- * or that are missing (drift). Reports every finding to the ledger; with `fix`, has the planner
+ * the app still knows, accounts created outside Perimeter), entitlements policy does not justify
+ * or that are missing (drift), and accounts people should hold that the app lost (missing: a link
+ * to an account gone or disabled in the app). Reports every finding to the ledger; with `fix`, has the planner
  * plan the steps that disable orphans and correct drift.
  */
 export class Reconciler {
@@ -61,7 +62,7 @@ export class Reconciler {
       } while (cursor !== undefined && ++pages < MAX_PAGES);
     } catch (error) {
       const message = error instanceof ConnectorError ? `${error.kind}: ${error.message}` : (error as Error).message;
-      const failed = { app, runId, checkedAt, accounts: 0, orphans: [], drift: [], stepsQueued: 0, error: message };
+      const failed = { app, runId, checkedAt, accounts: 0, orphans: [], drift: [], missing: [], stepsQueued: 0, error: message };
       await this.record(failed);
       return failed;
     }
@@ -71,9 +72,8 @@ export class Reconciler {
     const byId = new Map(users.map((user) => [user.id, user]));
     // An account is its link's person's; names are only a fallback for accounts nobody is linked to
     // (an app that folds names, or a rename the app has not seen, would otherwise mislead).
-    const linked = new Map(
-      (await this.deps.access.listActualByApp(app)).flatMap((row) => (row.accountId !== undefined && row.status !== 'deleted' ? [[row.accountId, row.personId] as const] : [])),
-    );
+    const rows = await this.deps.access.listActualByApp(app);
+    const linked = new Map(rows.flatMap((row) => (row.accountId !== undefined && row.status !== 'deleted' ? [[row.accountId, row.personId] as const] : [])));
     const orphans: OrphanAccount[] = [];
     const drift: EntitlementDrift[] = [];
     let stepsQueued = 0;
@@ -122,7 +122,22 @@ export class Reconciler {
         }
       }
     }
-    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, stepsQueued };
+    // Access the app lost: an active person's link names an account the app no longer lists, or
+    // lists disabled. While policy still gives them the app, the fix is the create step any
+    // joiner gets: it makes a new account (releasing the stale link) or re-enables their own.
+    const listed = new Map(accounts.map((account) => [account.accountId, account] as const));
+    const missing: MissingAccess[] = [];
+    for (const row of rows) {
+      const user = byId.get(row.personId);
+      if (row.status !== 'active' || row.accountId === undefined || !user?.active) continue;
+      const account = listed.get(row.accountId);
+      if (account?.active) continue;
+      const reason = account ? ('account disabled in the app' as const) : ('account gone from the app' as const);
+      if ((await this.deps.access.getPlanned(user.id))?.apps[app]?.status !== 'active') continue;
+      missing.push({ personId: user.id, accountId: row.accountId, reason });
+      if (fix) await correct(toPersonSnapshot(user), [{ action: 'createAccount', reason: `reconciliation: ${reason}` }], `reconcile:${runId}:${user.id}:missing`);
+    }
+    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, missing, stepsQueued };
     await this.record(report);
     return report;
   }
@@ -140,6 +155,7 @@ export class Reconciler {
         accounts: report.accounts,
         orphans: report.orphans,
         drift: report.drift,
+        missing: report.missing,
         stepsQueued: report.stepsQueued,
         ...(report.error ? { error: report.error } : {}),
       },

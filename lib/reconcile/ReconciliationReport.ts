@@ -16,6 +16,16 @@ export interface EntitlementDrift {
   readonly missing: readonly string[];
 }
 
+/**
+ * Access a person should hold in the app and does not: the account their link names is gone from
+ * the app (a stale link), disabled there by hand, or was never recorded.
+ */
+export interface MissingAccess {
+  readonly personId: string;
+  readonly accountId?: string;
+  readonly reason: 'account gone from the app' | 'account disabled in the app';
+}
+
 /** What reconciliation found in one app. */
 export interface ReconciliationReport {
   readonly app: string;
@@ -24,6 +34,7 @@ export interface ReconciliationReport {
   readonly accounts: number;
   readonly orphans: readonly OrphanAccount[];
   readonly drift: readonly EntitlementDrift[];
+  readonly missing: readonly MissingAccess[];
   /** Steps queued to fix what was found (when fixing was asked for). */
   readonly stepsQueued: number;
   /** Set when the app could not be listed. */

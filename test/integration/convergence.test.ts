@@ -62,7 +62,7 @@ describe('convergence on demand (POST /admin/converge)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const crmAccounts = (): string[] => [...(apps.get('crm')?.accounts.values() ?? [])].filter((a) => a.account.active).map((a) => a.account.userName).sort();
+  const crmAccounts = (): string[] => [...(apps.get('crm')?.accounts.values() ?? [])].filter((a) => a.account.active && !a.deleted).map((a) => a.account.userName).sort();
 
   /** The convergence reports of runs an operator asked for (the restart records its own dry run). */
   const operatorReports = async (): Promise<Awaited<ReturnType<typeof perimeter.stores.ledger.chain>>> =>
@@ -126,6 +126,32 @@ describe('convergence on demand (POST /admin/converge)', () => {
       [false, 0],
     ]);
     expect(reports[1]).toMatchObject({ app: 'crm', source: { channel: 'admin', operation: 'POST /admin/converge' } });
+  });
+
+  it('gives an account deleted in the app by hand back through reconciliation, and a disabled one', async () => {
+    // Prepare: someone deletes jane's crm account and disables omar's in the app itself
+    const crm = apps.get('crm');
+    const entryOf = (userName: string) => [...(crm?.accounts.values() ?? [])].find((entry) => !entry.deleted && entry.account.userName === userName);
+    const jane = entryOf('jane@example.com');
+    const omar = entryOf('omar@example.com');
+    if (!jane || !omar) throw new Error('the apply test gave jane and omar crm accounts');
+    jane.deleted = true;
+    omar.account.active = false;
+
+    // Act
+    const reply = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'crm', fix: true } });
+    await perimeter.queue.drained();
+
+    // Assess: both found as missing access, both planned the joiner's create step, both hold crm again
+    const [report] = reply.body.reports;
+    expect(report.missing.map((m: { reason: string }) => m.reason).sort()).toEqual(['account disabled in the app', 'account gone from the app']);
+    expect(report.orphans).toEqual([]);
+    expect(crmAccounts()).toEqual([...PEOPLE].sort());
+    expect(entryOf('omar@example.com')?.account.accountId).toBe(omar.account.accountId);
+    const janeNow = entryOf('jane@example.com');
+    expect(janeNow?.account.accountId).not.toBe(jane.account.accountId);
+    const janeId = ids[PEOPLE.indexOf('jane@example.com')] as string;
+    expect(await perimeter.stores.access.getActual(janeId, 'crm')).toMatchObject({ status: 'active', accountId: janeNow?.account.accountId });
   });
 
   it('the CLI asks the running Perimeter and prints its summary', async () => {

@@ -116,4 +116,53 @@ describe('Reconciler: fixing orphan accounts', () => {
       { person: expect.objectContaining({ id: 'p1' }), corrections: [{ action: 'disableAccount', reason: 'reconciliation: orphan account (person is inactive)', accountId: 'acct-ann' }] },
     ]);
   });
+
+  describe('access the app lost', () => {
+    /** An active person whose planned access gives them chat, linked to `accountId`. */
+    const planned = async (id: string, userName: string, accountId: string): Promise<void> => {
+      await addUser(user(id, userName, true));
+      await access.putPlanned({ personId: id, version: 1, apps: { chat: { status: 'active', entitlements: [] } }, locked: false, plannedEvents: [] });
+      await access.applyActual(id, 'chat', { status: 'active', accountId, at: T0 });
+    };
+
+    it('finds a link to an account gone from the app, and one disabled there by hand, and plans the create step a joiner gets', async () => {
+      // Prepare: bea's account was deleted in the app, cy's disabled there, dee's is fine
+      await planned('p-bea', 'bea@example.com', 'acct-bea');
+      await planned('p-cy', 'cy@example.com', 'acct-cy');
+      chat.accounts.set('acct-cy', { account: { accountId: 'acct-cy', userName: 'cy@example.com', active: false, entitlements: [] }, deleted: false });
+      await planned('p-dee', 'dee@example.com', 'acct-dee');
+      account('acct-dee', 'dee@example.com');
+
+      // Act
+      const report = await reconciler.reconcile('chat', true);
+
+      // Assess
+      expect(report.missing).toEqual([
+        { personId: 'p-bea', accountId: 'acct-bea', reason: 'account gone from the app' },
+        { personId: 'p-cy', accountId: 'acct-cy', reason: 'account disabled in the app' },
+      ]);
+      expect(report.orphans).toEqual([]);
+      expect(planner.eventIds).toEqual([`reconcile:${report.runId}:p-bea:missing`, `reconcile:${report.runId}:p-cy:missing`]);
+      expect(planner.asked.map((a) => a.corrections)).toEqual([
+        [{ action: 'createAccount', reason: 'reconciliation: account gone from the app' }],
+        [{ action: 'createAccount', reason: 'reconciliation: account disabled in the app' }],
+      ]);
+    });
+
+    it('only reports without fix, and leaves people policy no longer gives the app, and leavers, alone', async () => {
+      // Prepare: eve's planned access no longer has chat; fay left
+      await planned('p-eve', 'eve@example.com', 'acct-eve');
+      await access.putPlanned({ personId: 'p-eve', version: 2, apps: {}, locked: false, plannedEvents: [] });
+      await addUser(user('p-fay', 'fay@example.com', false));
+      await access.applyActual('p-fay', 'chat', { status: 'active', accountId: 'acct-fay', at: T0 });
+      await planned('p-gus', 'gus@example.com', 'acct-gus');
+
+      // Act
+      const report = await reconciler.reconcile('chat', false);
+
+      // Assess
+      expect(report.missing).toEqual([{ personId: 'p-gus', accountId: 'acct-gus', reason: 'account gone from the app' }]);
+      expect(planner.asked).toEqual([]);
+    });
+  });
 });
