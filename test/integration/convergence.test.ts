@@ -134,9 +134,9 @@ describe('convergence on demand (POST /admin/converge)', () => {
     const entryOf = (userName: string) => [...(crm?.accounts.values() ?? [])].find((entry) => !entry.deleted && entry.account.userName === userName);
     const jane = entryOf('jane@example.com');
     const omar = entryOf('omar@example.com');
-    if (!jane || !omar) throw new Error('the apply test gave jane and omar crm accounts');
+    if (!crm || !jane || !omar) throw new Error('the apply test gave jane and omar crm accounts');
     jane.deleted = true;
-    omar.account.active = false;
+    crm.accounts.set(omar.account.accountId, { ...omar, account: { ...omar.account, active: false } });
 
     // Act
     const reply = await perimeter.admin('/reconcile', { method: 'POST', body: { app: 'crm', fix: true } });
