@@ -27,6 +27,7 @@ export const ADMIN_ROUTES = [
   'POST /connectors/:id/rotate',
   'POST /persons/:id/lockout',
   'DELETE /persons/:id/lockout',
+  'POST /persons/:id/apply',
   'POST /checkpoint',
   'POST /reconcile',
   'POST /converge',
@@ -47,6 +48,8 @@ interface Call {
 const reconcileRequest = z.object({ app: z.string().min(1).optional(), fix: z.boolean().default(false) }).strict();
 /** Without `dryRun: false` nothing is written: a run over the whole directory is previewed before it is applied. */
 const convergeRequest = z.object({ dryRun: z.boolean().default(true), app: z.string().min(1).optional() }).strict();
+/** One person's plan, applied now; `app` narrows it to one connector. */
+const applyRequest = z.object({ app: z.string().min(1).optional() }).strict();
 const deadLetterLimit = z.coerce.number().int().min(1).max(500).default(100);
 
 /** Each endpoint: parse, call one use case, respond. */
@@ -65,6 +68,10 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
   },
   'POST /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(202, await ops.lockOutPerson(id, request)),
   'DELETE /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(200, await ops.unlockPerson(id, request)),
+  'POST /persons/:id/apply': async (ops, { event, id, request }) => {
+    const { app } = applyRequest.parse(event.body ? readJsonBody(event) : {});
+    return jsonResponse(200, await ops.applyPersonPlan({ personId: id, ...(app !== undefined ? { app } : {}) }, request));
+  },
   'POST /checkpoint': async (ops) => jsonResponse(201, await ops.sealLedger()),
   'POST /reconcile': async (ops, { event, request }) => {
     const outcome = await ops.reconcile(event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false }, request);

@@ -32,6 +32,7 @@ import { ScimGroups } from '../scim/ScimGroups.js';
 import { ScimUsers } from '../scim/ScimUsers.js';
 import { hrWebhookSources } from '../webhooks/hrWebhookSources.js';
 import type { AdminOperations } from './admin/AdminOperations.js';
+import { applyPersonPlan } from './admin/applyPersonPlan.js';
 import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
@@ -156,6 +157,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     rotateConnectorCredential: (id, request) => rotateConnectorCredential({ connectors, rotation, rotateSecret }, id, request),
     lockOutPerson: (personId, request) => lockOutPerson({ directory, planner, ledger }, personId, request),
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
+    applyPersonPlan: (input, request) => applyPersonPlan({ directory, connectors, planner, ledger }, input, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
     reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
     converge: (input, request) => convergeDirectory({ connectors, runner: jobs, job: convergence }, input, request),

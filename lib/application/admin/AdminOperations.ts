@@ -1,6 +1,7 @@
 import type { Job } from '../../domain/Job.js';
 import type { DeadLetter } from '../../domain/StepRecord.js';
 import type { AdminRequest } from '../AdminRequest.js';
+import type { applyPersonPlan } from './applyPersonPlan.js';
 import type { convergeDirectory } from './convergeDirectory.js';
 import type { listConnectors } from './listConnectors.js';
 import type { lockOutPerson } from './lockOutPerson.js';
@@ -23,6 +24,7 @@ export interface AdminOperations {
   rotateConnectorCredential(id: string, request: AdminRequest): Promise<RotateCredentialResult>;
   lockOutPerson(personId: string, request: AdminRequest): ReturnType<typeof lockOutPerson>;
   unlockPerson(personId: string, request: AdminRequest): ReturnType<typeof unlockPerson>;
+  applyPersonPlan(input: { readonly personId: string; readonly app?: string }, request: AdminRequest): ReturnType<typeof applyPersonPlan>;
   sealLedger(): ReturnType<typeof sealLedgerNow>;
   reconcile(input: { readonly app?: string; readonly fix: boolean }, request: AdminRequest): ReturnType<typeof reconcileApps>;
   converge(input: { readonly dryRun: boolean; readonly app?: string }, request: AdminRequest): ReturnType<typeof convergeDirectory>;
