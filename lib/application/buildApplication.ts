@@ -33,6 +33,8 @@ import { ScimUsers } from '../scim/ScimUsers.js';
 import { hrWebhookSources } from '../webhooks/hrWebhookSources.js';
 import type { AdminOperations } from './admin/AdminOperations.js';
 import { applyPersonPlan } from './admin/applyPersonPlan.js';
+import { cancelScheduledJob } from './admin/cancelScheduledJob.js';
+import { listScheduledJobs } from './admin/listScheduledJobs.js';
 import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
@@ -165,6 +167,8 @@ export function buildApplication(options: ApplicationOptions): Application {
     getJobPart: (jobId, name) => getJobPart(jobs, jobId, name),
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
     replayDeadLetter: (stepId, request) => replayDeadLetter({ steps, queue, ledger }, stepId, request),
+    listScheduledJobs: (page) => listScheduledJobs(scheduler, page),
+    cancelScheduledJob: (input, request) => cancelScheduledJob({ scheduler, ledger }, input, request),
   };
   const taskDeps = {
     config,
@@ -192,7 +196,7 @@ export function buildApplication(options: ApplicationOptions): Application {
       applier,
     },
     admin,
-    audit: { audit: ledgerStore, directory, access, steps, checkpoints, apps: () => connectors.ids() },
+    audit: { audit: ledgerStore, directory, access, steps, checkpoints, scheduler, apps: () => connectors.ids() },
     executor,
     scheduled: {
       runTask: (task) => runScheduledTask(taskDeps, task),
