@@ -2,6 +2,7 @@ import { GetScheduleCommand, ListSchedulesCommand, ResourceNotFoundException, Sc
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeScheduler } from '../../lib/adapters/scheduler/EventBridgeScheduler.js';
+import { InvalidCursorError } from '../../lib/audit/InvalidCursorError.js';
 import { FakeEventBridgeScheduler } from './FakeEventBridgeScheduler.js';
 import { describeSchedulerContract, SCHEDULER_NOW } from './schedulerContract.js';
 
@@ -38,5 +39,20 @@ describe('EventBridgeScheduler.list', () => {
     // Assess
     expect(page).toEqual({ jobs: [job] });
     expect(service.commandCalls(ListSchedulesCommand)[0]?.args[0].input).toEqual({ GroupName: 'PerimeterJobs', MaxResults: 10 });
+  });
+});
+
+describe('EventBridgeScheduler.list with a cursor the service did not issue', () => {
+  it('is an InvalidCursorError (a client error), not a service failure', async () => {
+    // Prepare
+    service.reset();
+    new FakeEventBridgeScheduler(() => SCHEDULER_NOW).wire(service);
+    const scheduler = new EventBridgeScheduler({ groupName: 'PerimeterJobs', targetArn: 'arn:aws:lambda:eu-west-1:111122223333:function:f', roleArn: 'arn:aws:iam::111122223333:role/r', client: new SchedulerClient({ region: 'eu-west-1' }), now: () => SCHEDULER_NOW });
+
+    // Act
+    const listed = scheduler.list({ limit: 10, cursor: 'not-a-token' });
+
+    // Assess
+    await expect(listed).rejects.toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -6,10 +6,13 @@ import {
   DeleteScheduleCommand,
   GetScheduleCommand,
   ListSchedulesCommand,
+  type ListSchedulesCommandOutput,
   ResourceNotFoundException,
   SchedulerClient,
   UpdateScheduleCommand,
+  ValidationException,
 } from '@aws-sdk/client-scheduler';
+import { InvalidCursorError } from '../../audit/InvalidCursorError.js';
 import type { ScheduledJob, ScheduledJobPage, Scheduler } from '../../ports/Scheduler.js';
 
 export interface EventBridgeSchedulerOptions {
@@ -78,12 +81,18 @@ export class EventBridgeScheduler implements Scheduler {
   /**
    * ListSchedules over the jobs group, then each schedule read for its job (a summary names the
    * schedule, not the job: a long id's name is a hash). A schedule gone between the two (it ran, or
-   * was cancelled) is left out. The cursor is the service's NextToken.
+   * was cancelled) is left out. The cursor is the service's NextToken; one it refuses is an
+   * InvalidCursorError.
    */
   public async list(page: { readonly limit: number; readonly cursor?: string }): Promise<ScheduledJobPage> {
-    const listed = await this.client.send(
-      new ListSchedulesCommand({ GroupName: this.options.groupName, MaxResults: page.limit, ...(page.cursor ? { NextToken: page.cursor } : {}) }),
-    );
+    let listed: ListSchedulesCommandOutput;
+    try {
+      listed = await this.client.send(new ListSchedulesCommand({ GroupName: this.options.groupName, MaxResults: page.limit, ...(page.cursor ? { NextToken: page.cursor } : {}) }));
+    } catch (error) {
+      // The only input a caller controls is the cursor: a token the service did not issue is theirs to fix.
+      if (page.cursor !== undefined && error instanceof ValidationException) throw new InvalidCursorError('The cursor is not one this listing issued', { cause: error });
+      throw error;
+    }
     const names = (listed.Schedules ?? []).flatMap((summary) => (summary.Name ? [summary.Name] : []));
     const jobs = (await Promise.all(names.map((name) => this.read(name)))).filter((job): job is ScheduledJob => job !== undefined);
     return listed.NextToken ? { jobs, nextCursor: listed.NextToken } : { jobs };

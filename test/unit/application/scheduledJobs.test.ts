@@ -3,6 +3,7 @@ import { cancelScheduledJob } from '../../../lib/application/admin/cancelSchedul
 import { listScheduledJobs } from '../../../lib/application/admin/listScheduledJobs.js';
 import { pendingTermination } from '../../../lib/application/audit/pendingTermination.js';
 import { OperationError } from '../../../lib/application/OperationError.js';
+import { InvalidCursorError } from '../../../lib/audit/InvalidCursorError.js';
 import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../../lib/domain/ENTERPRISE_USER_SCHEMA.js';
 import type { PlanStep } from '../../../lib/domain/PlanStep.js';
@@ -48,6 +49,17 @@ describe('scheduled jobs for operators', () => {
       { id: 'job-j1-2', kind: 'job', runAt: '2026-03-01T00:00:00.000Z', does: 'continue background job j1' },
       { id: 'step-s1', kind: 'step', runAt: '2026-05-30T00:00:00.000Z', personId: 'p2', app: 'github', does: 'deleteAccount in github (leaver: delete after the grace period)' },
     ]);
+  });
+
+  it('refuses a cursor the scheduler did not issue as invalid (a 400)', async () => {
+    // Prepare
+    const refusing = { list: async () => Promise.reject(new InvalidCursorError('not ours')) };
+
+    // Act
+    const listed = listScheduledJobs(refusing, { limit: 2, cursor: 'forged' });
+
+    // Assess
+    await expect(listed).rejects.toMatchObject({ name: 'OperationError', kind: 'invalid' });
   });
 
   it('cancels a job about a person and records the reason on their chain', async () => {
