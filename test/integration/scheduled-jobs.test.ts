@@ -47,6 +47,8 @@ describe('scheduled jobs are visible (GET /admin/scheduled, DELETE /admin/schedu
     expect(jobs).toHaveLength(2);
     expect(jobs.find((job) => job.id === jobId)).toEqual({ id: jobId, kind: 'hr-event', runAt: leaveAt, personId, does: expect.stringContaining('terminate') });
     expect(person.pendingTermination).toEqual({ jobId, runAt: leaveAt, source: 'standard', employeeId: 'S-1' });
+    const continuation = await perimeter.admin('/scheduled/job-other-1', { method: 'DELETE', body: { reason: 'looks stuck' } });
+    expect([continuation.status, continuation.body.error.status]).toEqual([409, 409]);
     await perimeter.scheduler.cancel('job-other-1');
   });
 

@@ -74,12 +74,25 @@ describe('scheduled jobs for operators', () => {
     ]);
   });
 
-  it('records a cancelled job about no person on the scheduler chain', async () => {
+  it('records a cancelled job about no person (a termination for an employee not in the directory) on the scheduler chain', async () => {
+    // Prepare
+    await scheduler.schedule(termination('E-404'));
+
     // Act
-    await cancelScheduledJob(deps(), { jobId: 'job-j1-2', reason: 'stuck' }, admin);
+    await cancelScheduledJob(deps(), { jobId: 'hr-terminate-standard-E-404', reason: 'never joined' }, admin);
 
     // Assess
-    expect(await ledgerStore.chain('scheduler')).toMatchObject([{ type: 'admin.scheduled-job-cancelled', detail: { id: 'job-j1-2', reason: 'stuck' } }]);
+    expect(await ledgerStore.chain('scheduler')).toMatchObject([{ type: 'admin.scheduled-job-cancelled', detail: { id: 'hr-terminate-standard-E-404', reason: 'never joined' } }]);
+  });
+
+  it('refuses to cancel a background job continuation (it would strand the job) as a conflict', async () => {
+    // Act
+    const cancelled = cancelScheduledJob(deps(), { jobId: 'job-j1-2', reason: 'stuck' }, admin);
+
+    // Assess
+    await expect(cancelled).rejects.toMatchObject({ name: 'OperationError', kind: 'conflict' });
+    expect(await scheduler.get('job-j1-2')).toEqual(continuation);
+    expect(await ledgerStore.chain('scheduler')).toEqual([]);
   });
 
   it('refuses a job that is not pending (never was, or cancelled already) as notFound, recording nothing more', async () => {
