@@ -27,11 +27,14 @@ export const ADMIN_ROUTES = [
   'POST /connectors/:id/rotate',
   'POST /persons/:id/lockout',
   'DELETE /persons/:id/lockout',
+  'POST /persons/:id/apply',
   'POST /checkpoint',
   'POST /reconcile',
   'POST /converge',
   'GET /dead-letters',
   'POST /dead-letters/:id/replay',
+  'GET /scheduled',
+  'DELETE /scheduled/:id',
   'GET /jobs/:id',
   'GET /jobs/:id/parts/:part',
 ] as const;
@@ -47,6 +50,11 @@ interface Call {
 const reconcileRequest = z.object({ app: z.string().min(1).optional(), fix: z.boolean().default(false) }).strict();
 /** Without `dryRun: false` nothing is written: a run over the whole directory is previewed before it is applied. */
 const convergeRequest = z.object({ dryRun: z.boolean().default(true), app: z.string().min(1).optional() }).strict();
+/** One person's plan, applied now; `app` narrows it to one connector. */
+const applyRequest = z.object({ app: z.string().min(1).optional() }).strict();
+/** Why an operator calls off a pending job: kept in the ledger, so required and bounded. */
+const cancelScheduledRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+const scheduledPage = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().min(1).max(2048).optional() }).strict();
 const deadLetterLimit = z.coerce.number().int().min(1).max(500).default(100);
 
 /** Each endpoint: parse, call one use case, respond. */
@@ -65,6 +73,10 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
   },
   'POST /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(202, await ops.lockOutPerson(id, request)),
   'DELETE /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(200, await ops.unlockPerson(id, request)),
+  'POST /persons/:id/apply': async (ops, { event, id, request }) => {
+    const { app } = applyRequest.parse(event.body ? readJsonBody(event) : {});
+    return jsonResponse(200, await ops.applyPersonPlan({ personId: id, ...(app !== undefined ? { app } : {}) }, request));
+  },
   'POST /checkpoint': async (ops) => jsonResponse(201, await ops.sealLedger()),
   'POST /reconcile': async (ops, { event, request }) => {
     const outcome = await ops.reconcile(event.body ? reconcileRequest.parse(readJsonBody(event)) : { fix: false }, request);
@@ -75,6 +87,14 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
     const outcome = await ops.converge(convergeRequest.parse(event.body ? readJsonBody(event) : {}), request);
     const location = jobLocation(event, outcome.job.id);
     return outcome.finished ? jsonResponse(200, outcome.result, location) : jsonResponse(202, { job: outcome.job }, location);
+  },
+  'GET /scheduled': async (ops, { event }) => {
+    const { limit, cursor } = scheduledPage.parse(Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')));
+    return jsonResponse(200, await ops.listScheduledJobs({ limit, ...(cursor !== undefined ? { cursor } : {}) }));
+  },
+  'DELETE /scheduled/:id': async (ops, { event, id, request }) => {
+    const { reason } = cancelScheduledRequest.parse(readJsonBody(event));
+    return jsonResponse(200, await ops.cancelScheduledJob({ jobId: id, reason }, request));
   },
   'GET /jobs/:id': async (ops, { id }) => jsonResponse(200, await ops.getJob(id)),
   'GET /jobs/:id/parts/:part': async (ops, { id, part }) => jsonResponse(200, await ops.getJobPart(id, part)),

@@ -69,13 +69,16 @@ export class JobScheduling {
 
   /**
    * lib/adapters/scheduler/EventBridgeScheduler: Create (then Update when the job exists), Get,
-   * Delete, on schedules in the jobs group only; the recurring schedules are out of reach. And the
+   * Delete, List, on schedules in the jobs group only; the recurring schedules are out of reach. And the
    * role the jobs run as, to pass to Scheduler.
    */
   public grantManageJobs(fn: lambda.IFunction): void {
     this.jobs.grants.writeSchedules(fn);
     this.jobs.grants.readSchedules(fn);
     this.jobs.grants.deleteSchedules(fn);
+    // GET /admin/scheduled lists the pending jobs; ListSchedules has no resource-level permission
+    // (the group is its parameter), and the group has no grant for it.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
     this.role.grantPassRole(fn.grantPrincipal);
   }
 

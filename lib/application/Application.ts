@@ -11,7 +11,7 @@ import type { DeliveryLog } from '../ports/DeliveryLog.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import type { LedgerPruner } from '../ports/LedgerArchive.js';
 import type { LedgerStore } from '../ports/LedgerStore.js';
-import type { ScheduledJob } from '../ports/Scheduler.js';
+import type { ScheduledJob, Scheduler } from '../ports/Scheduler.js';
 import type { SecretStore } from '../ports/SecretStore.js';
 import type { StepStore } from '../ports/StepStore.js';
 import type { ScimGroups } from '../scim/ScimGroups.js';
@@ -37,6 +37,8 @@ export interface AuditReads {
   readonly access: Pick<AccessStore, 'listActual' | 'listActualByApp' | 'getPlanned'>;
   readonly steps: Pick<StepStore, 'listDeadLetters'>;
   readonly checkpoints: Pick<CheckpointStore, 'latest'>;
+  /** For a person's pending termination. */
+  readonly scheduler: Pick<Scheduler, 'get'>;
   /** The configured apps, by id. */
   readonly apps: () => string[];
 }

@@ -32,6 +32,9 @@ import { ScimGroups } from '../scim/ScimGroups.js';
 import { ScimUsers } from '../scim/ScimUsers.js';
 import { hrWebhookSources } from '../webhooks/hrWebhookSources.js';
 import type { AdminOperations } from './admin/AdminOperations.js';
+import { applyPersonPlan } from './admin/applyPersonPlan.js';
+import { cancelScheduledJob } from './admin/cancelScheduledJob.js';
+import { listScheduledJobs } from './admin/listScheduledJobs.js';
 import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
@@ -158,6 +161,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     rotateConnectorCredential: (id, request) => rotateConnectorCredential({ connectors, rotation, rotateSecret }, id, request),
     lockOutPerson: (personId, request) => lockOutPerson({ directory, planner, ledger }, personId, request),
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
+    applyPersonPlan: (input, request) => applyPersonPlan({ directory, connectors, planner, ledger }, input, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
     reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
     converge: (input, request) => convergeDirectory({ connectors, runner: jobs, job: convergence }, input, request),
@@ -165,6 +169,8 @@ export function buildApplication(options: ApplicationOptions): Application {
     getJobPart: (jobId, name) => getJobPart(jobs, jobId, name),
     listDeadLetters: (limit, cursor) => steps.listDeadLetters(limit, cursor),
     replayDeadLetter: (stepId, request) => replayDeadLetter({ steps, queue, ledger }, stepId, request),
+    listScheduledJobs: (page) => listScheduledJobs(scheduler, page),
+    cancelScheduledJob: (input, request) => cancelScheduledJob({ scheduler, ledger }, input, request),
   };
   const scheduledConvergence = (input: { readonly dryRun: boolean }): ReturnType<typeof jobs.start> =>
     jobs.start(convergence, { ...input, source: { channel: 'schedule', actor: 'scheduler' } }, 'schedule', JOB_BUDGETS.scheduled);
@@ -196,7 +202,7 @@ export function buildApplication(options: ApplicationOptions): Application {
       applier,
     },
     admin,
-    audit: { audit: ledgerStore, directory, access, steps, checkpoints, apps: () => connectors.ids() },
+    audit: { audit: ledgerStore, directory, access, steps, checkpoints, scheduler, apps: () => connectors.ids() },
     executor,
     scheduled: {
       runTask: (task) => runScheduledTask(taskDeps, task),

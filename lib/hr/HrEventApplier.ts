@@ -79,7 +79,7 @@ export class HrEventApplier {
     switch (change.kind) {
       case 'schedule': {
         const jobId = terminationJobId(event);
-        await this.deps.scheduler.schedule({ id: jobId, runAt: change.runAt, work: { kind: 'hr-event', event } });
+        await this.deps.scheduler.schedule({ id: jobId, runAt: change.runAt, work: { kind: 'hr-event', event }, ...(change.person ? { personId: change.person.id } : {}) });
         if (change.person) await this.record(change.person.id, 'hr.termination-scheduled', event, { runAt: change.runAt, jobId });
         return { outcome: 'scheduled', jobId, runAt: change.runAt, ...(change.person ? { personId: change.person.id } : {}) };
       }

@@ -14,6 +14,18 @@ export interface ScheduledJob {
   readonly id: string;
   readonly runAt: string;
   readonly work: ScheduledWork;
+  /**
+   * Whom the job is about, when it is about a person the directory knows (a termination matched to
+   * a person when it was scheduled), so listing pending jobs can name them without a directory read.
+   */
+  readonly personId?: string;
+}
+
+/** One page of pending jobs; `nextCursor` is absent on the last. */
+export interface ScheduledJobPage {
+  readonly jobs: readonly ScheduledJob[];
+  /** Opaque: give it back to read the next page. */
+  readonly nextCursor?: string;
 }
 
 /** One-time jobs: EventBridge Scheduler in AWS, the local scheduler tick in local mode. */
@@ -23,4 +35,9 @@ export interface Scheduler {
   /** Removes the job; cancelling a job that does not exist is not an error. */
   cancel(jobId: string): Promise<void>;
   get(jobId: string): Promise<ScheduledJob | undefined>;
+  /**
+   * The pending jobs (scheduled, not yet run or cancelled), at most `limit` (1-100) a page; paging
+   * to the end yields each job once. The order is the adapter's.
+   */
+  list(page: { readonly limit: number; readonly cursor?: string }): Promise<ScheduledJobPage>;
 }

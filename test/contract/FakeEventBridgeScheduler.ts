@@ -7,6 +7,9 @@ import {
   type DeleteScheduleCommandInput,
   type DeleteScheduleCommandOutput,
   GetScheduleCommand,
+  ListSchedulesCommand,
+  type ListSchedulesCommandInput,
+  type ListSchedulesCommandOutput,
   type GetScheduleCommandInput,
   type GetScheduleCommandOutput,
   ResourceNotFoundException,
@@ -40,6 +43,7 @@ export class FakeEventBridgeScheduler {
     mock.on(UpdateScheduleCommand).callsFake((input: UpdateScheduleCommandInput) => this.updateSchedule(input));
     mock.on(DeleteScheduleCommand).callsFake((input: DeleteScheduleCommandInput) => this.deleteSchedule(input));
     mock.on(GetScheduleCommand).callsFake((input: GetScheduleCommandInput) => this.getSchedule(input));
+    mock.on(ListSchedulesCommand).callsFake((input: ListSchedulesCommandInput) => this.listSchedules(input));
   }
 
   public createSchedule(input: CreateScheduleCommandInput): CreateScheduleCommandOutput {
@@ -81,6 +85,26 @@ export class FakeEventBridgeScheduler {
       ActionAfterCompletion: schedule.ActionAfterCompletion,
       Target: structuredClone(schedule.Target),
       State: 'ENABLED',
+    };
+  }
+
+  /** One group's schedules by name, MaxResults (1-100) a page, NextToken opaque (here: the page's last key). */
+  public listSchedules(input: ListSchedulesCommandInput): ListSchedulesCommandOutput {
+    const max = input.MaxResults ?? 100;
+    if (!Number.isInteger(max) || max < 1 || max > 100) throw invalid(`Invalid MaxResults: ${String(max)}`);
+    const prefix = `${input.GroupName ?? 'default'}/`;
+    let after: string | undefined;
+    if (input.NextToken !== undefined) {
+      after = Buffer.from(input.NextToken, 'base64url').toString('utf8');
+      if (!after.startsWith(prefix)) throw invalid('Invalid NextToken');
+    }
+    const keys = [...this.schedules.keys()].filter((key) => key.startsWith(prefix) && (after === undefined || key > after)).sort();
+    const page = keys.slice(0, max);
+    const last = page.at(-1);
+    return {
+      $metadata: {},
+      Schedules: page.map((key) => ({ Name: key.slice(prefix.length), GroupName: input.GroupName ?? 'default', State: 'ENABLED', Arn: this.arn(this.schedules.get(key) ?? {}) })),
+      ...(keys.length > max && last ? { NextToken: Buffer.from(last, 'utf8').toString('base64url') } : {}),
     };
   }
 

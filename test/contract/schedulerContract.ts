@@ -131,5 +131,46 @@ export function describeSchedulerContract(name: string, openScheduler: () => Pro
       expect(await scheduler.get('step-delete-p1-github')).toEqual(overdue);
     });
 
+    clause('lists nothing when no job is pending', async (scheduler) => {
+      expect(await scheduler.list({ limit: 10 })).toEqual({ jobs: [] });
+    });
+
+    clause('pages through every pending job exactly once, at most limit a page, as each was given', async (scheduler) => {
+      // Prepare: five jobs, long and odd ids among them, one for a known person, one cancelled
+      const ids = ['hr-terminate-standard-E-1', `hr-terminate-workday-${'y'.repeat(80)}`, 'hr-terminate-standard-émile', 'step-delete-p1-github', 'job-abc-1'];
+      for (const id of ids) await scheduler.schedule(id.startsWith('step') ? stepJob(id) : hrJob(id));
+      await scheduler.schedule({ ...hrJob('hr-terminate-bamboohr-E-77'), personId: 'p77' });
+      await scheduler.cancel('job-abc-1');
+
+      // Act
+      const seen: ScheduledJob[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await scheduler.list({ limit: 2, ...(cursor !== undefined ? { cursor } : {}) });
+        expect(page.jobs.length).toBeLessThanOrEqual(2);
+        seen.push(...page.jobs);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor !== undefined && pages < 10);
+
+      // Assess
+      expect(cursor).toBeUndefined();
+      const byId = (a: ScheduledJob, b: ScheduledJob): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      const expected = [...ids.filter((id) => id !== 'job-abc-1').map((id) => (id.startsWith('step') ? stepJob(id) : hrJob(id))), { ...hrJob('hr-terminate-bamboohr-E-77'), personId: 'p77' }];
+      expect(seen.sort(byId)).toEqual(expected.sort(byId));
+    });
+
+    clause('lists a job that was scheduled again once, as it is now', async (scheduler) => {
+      // Prepare
+      await scheduler.schedule(hrJob('hr-terminate-bamboohr-E-77'));
+      await scheduler.schedule(hrJob('hr-terminate-bamboohr-E-77', '2026-05-15T23:59:59.999Z'));
+
+      // Act
+      const page = await scheduler.list({ limit: 100 });
+
+      // Assess
+      expect(page).toEqual({ jobs: [hrJob('hr-terminate-bamboohr-E-77', '2026-05-15T23:59:59.999Z')] });
+    });
   });
 }

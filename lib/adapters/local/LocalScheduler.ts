@@ -1,5 +1,5 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ScheduledJob, Scheduler } from '../../ports/Scheduler.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ScheduledJob, ScheduledJobPage, Scheduler } from '../../ports/Scheduler.js';
 import { queryAll } from '../dynamodb/queryAll.js';
 
 const PARTITION = 'SCHEDULE';
@@ -32,6 +32,24 @@ export class LocalScheduler implements Scheduler {
   public async get(jobId: string): Promise<ScheduledJob | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: PARTITION, sk: jobId }, ConsistentRead: true }));
     return Item ? (JSON.parse(String(Item.job)) as ScheduledJob) : undefined;
+  }
+
+  /** In id order (the sort key); the cursor is the page's last id, encoded, so any cursor reads on after some id. */
+  public async list(page: { readonly limit: number; readonly cursor?: string }): Promise<ScheduledJobPage> {
+    const after = page.cursor === undefined ? undefined : Buffer.from(page.cursor, 'base64url').toString('utf8');
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PARTITION },
+        ConsistentRead: true,
+        Limit: page.limit,
+        ...(after ? { ExclusiveStartKey: { pk: PARTITION, sk: after } } : {}),
+      }),
+    );
+    const jobs = Items.map((item) => JSON.parse(String(item.job)) as ScheduledJob);
+    const last = LastEvaluatedKey ? String(LastEvaluatedKey.sk) : undefined;
+    return last === undefined ? { jobs } : { jobs, nextCursor: Buffer.from(last, 'utf8').toString('base64url') };
   }
 
   /**

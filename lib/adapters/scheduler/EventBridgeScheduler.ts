@@ -5,11 +5,15 @@ import {
   type CreateScheduleCommandInput,
   DeleteScheduleCommand,
   GetScheduleCommand,
+  ListSchedulesCommand,
+  type ListSchedulesCommandOutput,
   ResourceNotFoundException,
   SchedulerClient,
   UpdateScheduleCommand,
+  ValidationException,
 } from '@aws-sdk/client-scheduler';
-import type { ScheduledJob, Scheduler } from '../../ports/Scheduler.js';
+import { InvalidCursorError } from '../../audit/InvalidCursorError.js';
+import type { ScheduledJob, ScheduledJobPage, Scheduler } from '../../ports/Scheduler.js';
 
 export interface EventBridgeSchedulerOptions {
   readonly groupName: string;
@@ -71,8 +75,32 @@ export class EventBridgeScheduler implements Scheduler {
   }
 
   public async get(jobId: string): Promise<ScheduledJob | undefined> {
+    return this.read(scheduleName(jobId));
+  }
+
+  /**
+   * ListSchedules over the jobs group, then each schedule read for its job (a summary names the
+   * schedule, not the job: a long id's name is a hash). A schedule gone between the two (it ran, or
+   * was cancelled) is left out. The cursor is the service's NextToken; one it refuses is an
+   * InvalidCursorError.
+   */
+  public async list(page: { readonly limit: number; readonly cursor?: string }): Promise<ScheduledJobPage> {
+    let listed: ListSchedulesCommandOutput;
     try {
-      const schedule = await this.client.send(new GetScheduleCommand({ Name: scheduleName(jobId), GroupName: this.options.groupName }));
+      listed = await this.client.send(new ListSchedulesCommand({ GroupName: this.options.groupName, MaxResults: page.limit, ...(page.cursor ? { NextToken: page.cursor } : {}) }));
+    } catch (error) {
+      // The only input a caller controls is the cursor: a token the service did not issue is theirs to fix.
+      if (page.cursor !== undefined && error instanceof ValidationException) throw new InvalidCursorError('The cursor is not one this listing issued', { cause: error });
+      throw error;
+    }
+    const names = (listed.Schedules ?? []).flatMap((summary) => (summary.Name ? [summary.Name] : []));
+    const jobs = (await Promise.all(names.map((name) => this.read(name)))).filter((job): job is ScheduledJob => job !== undefined);
+    return listed.NextToken ? { jobs, nextCursor: listed.NextToken } : { jobs };
+  }
+
+  private async read(name: string): Promise<ScheduledJob | undefined> {
+    try {
+      const schedule = await this.client.send(new GetScheduleCommand({ Name: name, GroupName: this.options.groupName }));
       const input = schedule.Target?.Input;
       return input ? (JSON.parse(input) as { job: ScheduledJob }).job : undefined;
     } catch (error) {

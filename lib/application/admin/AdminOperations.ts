@@ -1,8 +1,11 @@
 import type { Job } from '../../domain/Job.js';
 import type { DeadLetter } from '../../domain/StepRecord.js';
 import type { AdminRequest } from '../AdminRequest.js';
+import type { applyPersonPlan } from './applyPersonPlan.js';
+import type { cancelScheduledJob } from './cancelScheduledJob.js';
 import type { convergeDirectory } from './convergeDirectory.js';
 import type { listConnectors } from './listConnectors.js';
+import type { listScheduledJobs } from './listScheduledJobs.js';
 import type { lockOutPerson } from './lockOutPerson.js';
 import type { PlanPreviewRequest, previewPlans } from './previewPlans.js';
 import type { reconcileApps } from './reconcileApps.js';
@@ -23,6 +26,7 @@ export interface AdminOperations {
   rotateConnectorCredential(id: string, request: AdminRequest): Promise<RotateCredentialResult>;
   lockOutPerson(personId: string, request: AdminRequest): ReturnType<typeof lockOutPerson>;
   unlockPerson(personId: string, request: AdminRequest): ReturnType<typeof unlockPerson>;
+  applyPersonPlan(input: { readonly personId: string; readonly app?: string }, request: AdminRequest): ReturnType<typeof applyPersonPlan>;
   sealLedger(): ReturnType<typeof sealLedgerNow>;
   reconcile(input: { readonly app?: string; readonly fix: boolean }, request: AdminRequest): ReturnType<typeof reconcileApps>;
   converge(input: { readonly dryRun: boolean; readonly app?: string }, request: AdminRequest): ReturnType<typeof convergeDirectory>;
@@ -30,4 +34,6 @@ export interface AdminOperations {
   getJobPart(jobId: string, name: string): Promise<unknown>;
   listDeadLetters(limit: number, cursor?: string): Promise<{ letters: DeadLetter[]; nextCursor?: string }>;
   replayDeadLetter(stepId: string, request: AdminRequest): ReturnType<typeof replayDeadLetter>;
+  listScheduledJobs(page: { readonly limit: number; readonly cursor?: string }): ReturnType<typeof listScheduledJobs>;
+  cancelScheduledJob(input: { readonly jobId: string; readonly reason: string }, request: AdminRequest): ReturnType<typeof cancelScheduledJob>;
 }

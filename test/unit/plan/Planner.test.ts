@@ -10,7 +10,7 @@ import type { AppCapabilities, LeaverSettings } from '../../../lib/plan/computeP
 import { Planner } from '../../../lib/plan/Planner.js';
 import type { PlanStep } from '../../../lib/domain/PlanStep.js';
 import type { DirectoryStore } from '../../../lib/ports/DirectoryStore.js';
-import type { ScheduledJob, Scheduler } from '../../../lib/ports/Scheduler.js';
+import type { ScheduledJob, ScheduledJobPage, Scheduler } from '../../../lib/ports/Scheduler.js';
 import type { StepQueue } from '../../../lib/ports/StepQueue.js';
 import { InMemoryAccessStore } from '../../fakes/InMemoryAccessStore.js';
 
@@ -48,6 +48,11 @@ class FakeScheduler implements Scheduler {
 
   public async get(jobId: string): Promise<ScheduledJob | undefined> {
     return this.jobs.get(jobId);
+  }
+
+  /** The planner never lists: every job on one page. */
+  public async list(): Promise<ScheduledJobPage> {
+    return { jobs: [...this.jobs.values()] };
   }
 }
 

@@ -47,14 +47,14 @@ export async function renderPerson(personId, params, focus) {
     const name = person.displayName || person.userName || personId;
     view.heading.textContent = name;
     document.title = `${name} · Perimeter audit console`;
-    summaryHost.append(personSummary(person, body.locked));
+    summaryHost.append(personSummary(person, body.locked, body.pendingTermination));
     currentHost.append(currentAccessTable(body.access || []));
     await events.start(view);
     if (params.get('asOf')) await showPersonAsOf(view, personId, params.get('asOf'), asOfHost);
   });
 }
 
-function personSummary(person, locked) {
+function personSummary(person, locked, termination) {
   const items = [
     ['User name', person.userName],
     ['Id', person.id],
@@ -64,6 +64,7 @@ function personSummary(person, locked) {
     ['Manager', person.manager],
     ['Status', person.deleted ? 'deleted from the directory' : person.active ? 'active' : 'inactive'],
     ['Kill switch', locked ? 'locked: nothing is granted until an admin unlocks' : 'not locked'],
+    ['Pending termination', termination ? `scheduled for ${termination.runAt} (${termination.source} employee ${termination.employeeId})` : undefined],
   ];
   return el('dl', { class: 'summary' }, items.filter(([, value]) => value !== undefined && value !== '').map(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })]));
 }
