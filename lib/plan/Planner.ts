@@ -57,7 +57,12 @@ export class Planner {
     if (this.deps.capabilities().size === 0) return undefined;
     const person = event.after ?? (event.before ? { ...event.before, active: false } : undefined);
     if (!person) return undefined;
-    return this.plan(person.id, event.eventId, async (planned) => this.policyDiff(person, event.eventId, planned, { changes: event.changes }));
+    return this.plan(person.id, event.eventId, async (planned) =>
+      // The kill switch is meant to be lifted with the person's access as it was: while it holds,
+      // an event about someone still employed neither grants nor takes away (no revokes, and no
+      // deletions a leaver plan's grace period would schedule). A leaver's plan still runs.
+      planned.locked && person.active ? lockedResult(person.id, event.eventId, planned) : this.policyDiff(person, event.eventId, planned, { changes: event.changes }),
+    );
   }
 
   /**
@@ -184,9 +189,7 @@ export class Planner {
   }
 
   private async convergence(person: PersonSnapshot, eventId: string, planned: PlannedAccess, app: string | undefined): Promise<PlanResult> {
-    if (planned.locked) {
-      return { plan: { personId: person.id, eventId, steps: [], notes: ['locked by the kill switch: nothing is planned until it is lifted'] }, next: { ...planned.apps } };
-    }
+    if (planned.locked) return lockedResult(person.id, eventId, planned);
     const result = await this.policyDiff(person, eventId, planned);
     if (app === undefined) return result;
     // Only this app's part: the other apps' planned access stays as it was, for their own run.
@@ -256,4 +259,9 @@ export class Planner {
     const groups = await this.deps.directory.getGroups(ids);
     return [...ids, ...groups.map((group) => group.displayName)];
   }
+}
+
+/** Nothing planned while the kill switch holds; the note says why. */
+function lockedResult(personId: string, eventId: string, planned: Pick<PlannedAccess, 'apps'>): PlanResult {
+  return { plan: { personId, eventId, steps: [], notes: ['locked by the kill switch: nothing is planned until it is lifted'] }, next: { ...planned.apps } };
 }

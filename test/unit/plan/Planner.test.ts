@@ -331,6 +331,30 @@ describe('Planner', () => {
       expect(mover?.steps.filter((s) => ['createAccount', 'updateAccount', 'grant'].includes(s.action))).toEqual([]);
     });
 
+    it('takes nothing away from a locked person who is still employed: a later event plans no revokes or deletions', async () => {
+      // Prepare: ann holds both apps with an entitlement, is locked out, and the leaver plan deletes after 30 days
+      leaver = { default: { actions: ['revokeSessions', 'revokeEntitlements', 'disable'], deleteAfterDays: 30 }, apps: {} };
+      await planner().planEvent(event('e1', 'joiner', null, ann));
+      await planner().lockout(ann, 'r1');
+      const before = access.planned.get('p1')?.apps;
+
+      // Act: HR changes her title while the lock holds
+      const mover = await planner().planEvent(event('e2', 'mover', ann, { ...ann, title: 'Lead' }, ['title']));
+
+      // Assess: the lock is meant to be lifted again, with her access as it was
+      expect(mover?.steps ?? []).toEqual([]);
+      expect(mover?.notes).toEqual(['locked by the kill switch: nothing is planned until it is lifted']);
+      expect(access.planned.get('p1')?.apps).toEqual(before);
+    });
+
+    it('still runs the leaver plan for a locked person who leaves', async () => {
+      await planner().planEvent(event('e1', 'joiner', null, ann));
+      await planner().lockout(ann, 'r1');
+      const left = await planner().planEvent(event('e2', 'leaver', ann, { ...ann, active: false }, ['active']));
+      // The lockout disabled both accounts; what is left to take away is code's entitlement.
+      expect(left?.steps.map((s) => `${s.app}:${s.action}`)).toEqual(['code:revokeSessions', 'code:revoke']);
+    });
+
     it('unlock clears the lock, and the next event grants again', async () => {
       // Prepare
       await planner().lockout(ann, 'r1');
