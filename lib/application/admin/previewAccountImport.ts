@@ -1,9 +1,10 @@
-import { isAccountLister, type AppAccount } from '../../connector-sdk/Connector.js';
+import { isAccountLister } from '../../connector-sdk/Connector.js';
 import { toPersonSnapshot } from '../../directory/toPersonSnapshot.js';
 import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
 import type { AccessStore } from '../../ports/AccessStore.js';
 import type { DirectoryStore } from '../../ports/DirectoryStore.js';
 import type { ImportMatches } from '../../reconcile/ImportReport.js';
+import { listAllAccounts, MAX_ACCOUNT_PAGES } from '../../reconcile/listAllAccounts.js';
 import { matchImportedAccounts } from '../../reconcile/matchImportedAccounts.js';
 import { OperationError } from '../OperationError.js';
 import { requireConnector } from './requireConnector.js';
@@ -22,9 +23,6 @@ export interface AccountImportReport extends ImportMatches {
   readonly accounts: number;
 }
 
-/** The most pages one import request reads (the reconciler's bound, at 100 accounts a page a million accounts). */
-const MAX_PAGES = 10_000;
-
 /**
  * Lists an app's accounts (page by page, within the connector's rate limit) and matches them to
  * people by the connector's correlation rules. Reads only: nothing is linked, created or changed.
@@ -32,17 +30,10 @@ const MAX_PAGES = 10_000;
 export async function previewAccountImport(deps: AccountImportDependencies, app: string): Promise<AccountImportReport> {
   const runtime = requireConnector(deps.connectors, app);
   const lister = runtime.connector;
-  if (!isAccountLister(lister)) throw new OperationError('invalid', `Connector "${app}" cannot list its accounts, so there is nothing to import; link accounts by hand`);
+  if (!isAccountLister(lister)) throw new OperationError('invalid', `Connector "${app}" cannot list its accounts, so it has no accounts to import`);
   const checkedAt = (deps.now?.() ?? new Date()).toISOString();
-  const accounts: AppAccount[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await runtime.limit(() => lister.listAccounts(cursor));
-    accounts.push(...page.accounts);
-    cursor = page.nextCursor;
-    if (cursor !== undefined && ++pages >= MAX_PAGES) throw new OperationError('tooLarge', `Connector "${app}" lists more than ${MAX_PAGES} pages of accounts`);
-  } while (cursor !== undefined);
+  const { accounts, complete } = await listAllAccounts(runtime, lister);
+  if (!complete) throw new OperationError('tooLarge', `Connector "${app}" lists more than ${MAX_ACCOUNT_PAGES} pages of accounts`);
   const people = (await deps.directory.listUsers()).map(toPersonSnapshot);
   // An existing link is the account's actual-access row, as the reconciler reads it.
   const rows = await deps.access.listActualByApp(app);
