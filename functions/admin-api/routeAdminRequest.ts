@@ -25,6 +25,7 @@ export const ADMIN_ROUTES = [
   'POST /connectors/:id/suspend',
   'POST /connectors/:id/resume',
   'POST /connectors/:id/rotate',
+  'POST /connectors/:id/import',
   'POST /persons/:id/lockout',
   'DELETE /persons/:id/lockout',
   'POST /persons/:id/apply',
@@ -71,6 +72,7 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
     const result = await ops.rotateConnectorCredential(id, request);
     return jsonResponse(result.rotation === 'requested' ? 202 : 200, result);
   },
+  'POST /connectors/:id/import': async (ops, { id }) => jsonResponse(200, await ops.previewAccountImport(id)),
   'POST /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(202, await ops.lockOutPerson(id, request)),
   'DELETE /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(200, await ops.unlockPerson(id, request)),
   'POST /persons/:id/apply': async (ops, { event, id, request }) => {

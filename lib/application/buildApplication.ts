@@ -49,6 +49,7 @@ import { lockOutPerson } from './admin/lockOutPerson.js';
 import { convergeDirectory } from './admin/convergeDirectory.js';
 import { previewPlans } from './admin/previewPlans.js';
 import { reconcileApps } from './admin/reconcileApps.js';
+import { previewAccountImport } from './admin/previewAccountImport.js';
 import { replayDeadLetter } from './admin/replayDeadLetter.js';
 import { type RotateSecret, rotateConnectorCredential } from './admin/rotateConnectorCredential.js';
 import { sealLedgerNow } from './admin/sealLedgerNow.js';
@@ -163,6 +164,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
     applyPersonPlan: (input, request) => applyPersonPlan({ directory, connectors, planner, ledger }, input, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
+    previewAccountImport: (app) => previewAccountImport({ connectors, directory, access }, app),
     reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
     converge: (input, request) => convergeDirectory({ connectors, runner: jobs, job: convergence }, input, request),
     getJob: (jobId) => getJob(jobs, jobId),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { type AttributeAuthority, DEFAULT_AUTHORITY, PERSON_ATTRIBUTES } from '../domain/PersonAttribute.js';
 import { HR_SOURCES } from '../domain/HrEvent.js';
+import { CORRELATION_RULES, DEFAULT_CORRELATION } from '../domain/CorrelationRule.js';
 
 /** A reference to a secret by name; values never appear in the config file. */
 export const secretReference = z.object({ secret: z.string().min(1).max(256) }).strict();
@@ -34,6 +35,15 @@ export const connectorConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * How an imported app account is matched to a person, tried in order; the first rule that
+     * finds a match decides. Compared in canonical form (README "Identifiers").
+     */
+    correlation: z
+      .array(z.enum(CORRELATION_RULES))
+      .min(1)
+      .refine((rules) => new Set(rules).size === rules.length, 'must not name a rule twice')
+      .default([...DEFAULT_CORRELATION]),
   })
   .strict();
 

@@ -24,6 +24,10 @@ export interface AppAccount {
   readonly accountId: string;
   readonly userName: string;
   readonly email?: string;
+  /** The HR employee number, for apps that hold one (import correlation by `employeeNumber`). */
+  readonly employeeNumber?: string;
+  /** The identity provider's id for the person, for apps that hold one (SCIM `externalId`). */
+  readonly externalId?: string;
   readonly active: boolean;
   /** Entitlements the account holds, in the connector's vocabulary (e.g. "team:platform"). */
   readonly entitlements?: readonly string[];

@@ -9,6 +9,7 @@ import type { AccessCorrection, Planner } from '../plan/Planner.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
+import { listAllAccounts } from './listAllAccounts.js';
 import type { EntitlementDrift, MissingAccess, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
 
 export interface ReconcilerDependencies {
@@ -19,8 +20,6 @@ export interface ReconcilerDependencies {
   readonly ledger: Ledger;
   readonly now?: () => Date;
 }
-
-const MAX_PAGES = 10_000;
 
 /**
  * Compares each app with the directory and policy: accounts nobody active owns (orphans: leavers
@@ -52,14 +51,7 @@ export class Reconciler {
     const lister = runtime.connector;
     let accounts: AppAccount[];
     try {
-      accounts = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await runtime.limit(() => lister.listAccounts(cursor));
-        accounts.push(...page.accounts);
-        cursor = page.nextCursor;
-      } while (cursor !== undefined && ++pages < MAX_PAGES);
+      ({ accounts } = await listAllAccounts(runtime, lister));
     } catch (error) {
       const message = error instanceof ConnectorError ? `${error.kind}: ${error.message}` : (error as Error).message;
       const failed = { app, runId, checkedAt, accounts: 0, orphans: [], drift: [], missing: [], stepsQueued: 0, error: message };

@@ -7,6 +7,7 @@ import type { convergeDirectory } from './convergeDirectory.js';
 import type { listConnectors } from './listConnectors.js';
 import type { listScheduledJobs } from './listScheduledJobs.js';
 import type { lockOutPerson } from './lockOutPerson.js';
+import type { previewAccountImport } from './previewAccountImport.js';
 import type { PlanPreviewRequest, previewPlans } from './previewPlans.js';
 import type { reconcileApps } from './reconcileApps.js';
 import type { replayDeadLetter } from './replayDeadLetter.js';
@@ -28,6 +29,8 @@ export interface AdminOperations {
   unlockPerson(personId: string, request: AdminRequest): ReturnType<typeof unlockPerson>;
   applyPersonPlan(input: { readonly personId: string; readonly app?: string }, request: AdminRequest): ReturnType<typeof applyPersonPlan>;
   sealLedger(): ReturnType<typeof sealLedgerNow>;
+  /** Matches an app's existing accounts to people; changes nothing. */
+  previewAccountImport(app: string): ReturnType<typeof previewAccountImport>;
   reconcile(input: { readonly app?: string; readonly fix: boolean }, request: AdminRequest): ReturnType<typeof reconcileApps>;
   converge(input: { readonly dryRun: boolean; readonly app?: string }, request: AdminRequest): ReturnType<typeof convergeDirectory>;
   getJob(jobId: string): Promise<Job>;

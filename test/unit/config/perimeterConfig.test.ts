@@ -84,4 +84,28 @@ describe('config validation', () => {
     expect(refusal({ hr: ['shoeSize'] })).toMatch(/authority/);
     expect(refusal({ payroll: [] })).toMatch(/payroll/);
   });
+
+  it('defaults account correlation to email then userName, keeps the order given, and refuses a rule twice or unknown', () => {
+    // Prepare
+    const refusal = (correlation: unknown): string => {
+      try {
+        parsePerimeterConfig({ connectors: [{ id: 'slack', type: 'slack', correlation }] }, 'test');
+        return 'accepted';
+      } catch (error) {
+        return error instanceof ConfigError ? error.message : 'not a ConfigError';
+      }
+    };
+
+    // Act
+    const defaults = parsePerimeterConfig({ connectors: [{ id: 'slack', type: 'slack' }] }, 'test').connectors[0]?.correlation;
+    const custom = parsePerimeterConfig({ connectors: [{ id: 'slack', type: 'slack', correlation: ['employeeNumber', 'externalId', 'email'] }] }, 'test')
+      .connectors[0]?.correlation;
+
+    // Assess
+    expect(defaults).toEqual(['email', 'userName']);
+    expect(custom).toEqual(['employeeNumber', 'externalId', 'email']);
+    expect(refusal(['email', 'email'])).toMatch(/correlation.*must not name a rule twice/);
+    expect(refusal(['shoeSize'])).toMatch(/correlation/);
+    expect(refusal([])).toMatch(/correlation/);
+  });
 });
