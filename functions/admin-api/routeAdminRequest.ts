@@ -26,6 +26,9 @@ export const ADMIN_ROUTES = [
   'POST /connectors/:id/resume',
   'POST /connectors/:id/rotate',
   'POST /connectors/:id/import',
+  'GET /connectors/:id/import',
+  'POST /connectors/:id/import/approve',
+  'POST /connectors/:id/links',
   'POST /persons/:id/lockout',
   'DELETE /persons/:id/lockout',
   'POST /persons/:id/apply',
@@ -53,6 +56,15 @@ const reconcileRequest = z.object({ app: z.string().min(1).optional(), fix: z.bo
 const convergeRequest = z.object({ dryRun: z.boolean().default(true), app: z.string().min(1).optional() }).strict();
 /** One person's plan, applied now; `app` narrows it to one connector. */
 const applyRequest = z.object({ app: z.string().min(1).optional() }).strict();
+/** The operator names the report they read: a newer one is never approved by accident. */
+const approveImportRequest = z.object({ reportId: z.string().min(1).max(100) }).strict();
+/** One account linked or unlinked by hand; the reason is kept in the ledger. */
+const reason = z.string().trim().min(1).max(500);
+const accountId = z.string().min(1).max(1024);
+const linkRequest = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('link'), accountId, personId: z.string().min(1).max(256), reason }).strict(),
+  z.object({ action: z.literal('unlink'), accountId, reason }).strict(),
+]);
 /** Why an operator calls off a pending job: kept in the ledger, so required and bounded. */
 const cancelScheduledRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 const scheduledPage = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().min(1).max(2048).optional() }).strict();
@@ -72,7 +84,13 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
     const result = await ops.rotateConnectorCredential(id, request);
     return jsonResponse(result.rotation === 'requested' ? 202 : 200, result);
   },
-  'POST /connectors/:id/import': async (ops, { id }) => jsonResponse(200, await ops.previewAccountImport(id)),
+  'POST /connectors/:id/import': async (ops, { id, request }) => jsonResponse(200, await ops.importAccounts(id, request)),
+  'GET /connectors/:id/import': async (ops, { id }) => jsonResponse(200, await ops.getAccountImport(id)),
+  'POST /connectors/:id/import/approve': async (ops, { event, id, request }) => {
+    const { reportId } = approveImportRequest.parse(readJsonBody(event));
+    return jsonResponse(200, await ops.approveAccountImport({ app: id, reportId }, request));
+  },
+  'POST /connectors/:id/links': async (ops, { event, id, request }) => jsonResponse(200, await ops.setAccountLink({ ...linkRequest.parse(readJsonBody(event)), app: id }, request)),
   'POST /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(202, await ops.lockOutPerson(id, request)),
   'DELETE /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(200, await ops.unlockPerson(id, request)),
   'POST /persons/:id/apply': async (ops, { event, id, request }) => {

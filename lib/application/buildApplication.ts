@@ -3,6 +3,7 @@ import { DynamoAccessStore } from '../adapters/dynamodb/DynamoAccessStore.js';
 import { DynamoCheckpointStore } from '../adapters/dynamodb/DynamoCheckpointStore.js';
 import { DynamoDeliveryLog } from '../adapters/dynamodb/DynamoDeliveryLog.js';
 import { DynamoDirectoryStore } from '../adapters/dynamodb/DynamoDirectoryStore.js';
+import { DynamoImportStore } from '../adapters/dynamodb/DynamoImportStore.js';
 import { DynamoJobStore } from '../adapters/dynamodb/DynamoJobStore.js';
 import { DynamoLedgerStore } from '../adapters/dynamodb/DynamoLedgerStore.js';
 import { DynamoStepStore } from '../adapters/dynamodb/DynamoStepStore.js';
@@ -49,7 +50,10 @@ import { lockOutPerson } from './admin/lockOutPerson.js';
 import { convergeDirectory } from './admin/convergeDirectory.js';
 import { previewPlans } from './admin/previewPlans.js';
 import { reconcileApps } from './admin/reconcileApps.js';
-import { previewAccountImport } from './admin/previewAccountImport.js';
+import { approveAccountImport } from './admin/approveAccountImport.js';
+import { getAccountImport } from './admin/getAccountImport.js';
+import { importAccounts } from './admin/importAccounts.js';
+import { setAccountLink } from './admin/setAccountLink.js';
 import { replayDeadLetter } from './admin/replayDeadLetter.js';
 import { type RotateSecret, rotateConnectorCredential } from './admin/rotateConnectorCredential.js';
 import { sealLedgerNow } from './admin/sealLedgerNow.js';
@@ -153,7 +157,9 @@ export function buildApplication(options: ApplicationOptions): Application {
   const reconciliation = reconcileJob({ reconciler });
   const preview = planPreviewJob({ planner });
   const convergence = convergeJob({ planner, directory, ledger });
-  const jobs = new JobRunner({ jobs: new DynamoJobStore(db, tables.operations), scheduler, ledger }, [reconciliation, preview, convergence]);
+  const jobStore = new DynamoJobStore(db, tables.operations);
+  const jobs = new JobRunner({ jobs: jobStore, scheduler, ledger }, [reconciliation, preview, convergence]);
+  const imports = new DynamoImportStore(db, tables.operations);
 
   const admin: AdminOperations = {
     previewPlans: (request, admin) => previewPlans({ planner, directory, runner: jobs, job: preview }, request, admin),
@@ -164,7 +170,10 @@ export function buildApplication(options: ApplicationOptions): Application {
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
     applyPersonPlan: (input, request) => applyPersonPlan({ directory, connectors, planner, ledger }, input, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
-    previewAccountImport: (app) => previewAccountImport({ connectors, directory, access }, app),
+    importAccounts: (app, request) => importAccounts({ connectors, directory, access, imports, parts: jobStore, ledger }, app, request),
+    getAccountImport: (app) => getAccountImport({ connectors, imports, parts: jobStore }, app),
+    approveAccountImport: (input, request) => approveAccountImport({ connectors, directory, access, imports, parts: jobStore, ledger }, input, request),
+    setAccountLink: (input, request) => setAccountLink({ connectors, directory, access, imports, parts: jobStore, ledger }, input, request),
     reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
     converge: (input, request) => convergeDirectory({ connectors, runner: jobs, job: convergence }, input, request),
     getJob: (jobId) => getJob(jobs, jobId),

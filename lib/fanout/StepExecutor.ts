@@ -1,4 +1,5 @@
 import { ConnectorError } from '../connector-sdk/ConnectorError.js';
+import { linkKeyOf } from '../connector-sdk/linkKeyOf.js';
 import {
   type AccountManager,
   type ChangeResult,
@@ -200,6 +201,8 @@ export class StepExecutor {
   ): Promise<{ result: ChangeResult; accountId: string; status: AccountStatus }> {
     const { access } = this.deps;
     const linkKey = (accountId: string): string => connector.accountKey?.(accountId) ?? accountId;
+    const linked = await this.enableLinkedAccount(step, connector, linkKey);
+    if (linked) return linked;
     // An app whose ids come from the person (a GitHub login) would otherwise be asked to create,
     // or re-invite, an account another person's link holds.
     const planned = connector.plannedAccountId?.(step.person);
@@ -224,6 +227,30 @@ export class StepExecutor {
     if (previous !== undefined && linkKey(previous) !== linkKey(accountId)) await access.unlinkAccount(step.personId, step.app, linkKey(previous));
     if (!created.existing || created.account.active) return { result: created, accountId, status: 'active' };
     return { result: await connector.enableAccount(accountId, step.stepId), accountId, status: 'active' };
+  }
+
+  /**
+   * The account the person's link already names (an imported account, or one disabled earlier), made
+   * active rather than created again: an app keyed by something other than what Perimeter would
+   * create (an imported `ada-crm`) would otherwise get a second account for the same person. A
+   * linked account the app no longer has is left to the create that follows.
+   */
+  private async enableLinkedAccount(
+    step: PlanStep,
+    connector: Connector & AccountManager,
+    linkKey: (accountId: string) => string,
+  ): Promise<{ result: ChangeResult; accountId: string; status: AccountStatus } | undefined> {
+    const known = await this.deps.access.getActual(step.personId, step.app);
+    if (known?.accountId === undefined || known.status === 'deleted') return undefined;
+    const link = await this.deps.access.linkAccount(step.personId, step.app, linkKey(known.accountId), this.now().toISOString());
+    if (!link.linked) await this.refuseOthersAccount(step, known.accountId, link.holder);
+    try {
+      const result = await connector.enableAccount(known.accountId, step.stepId);
+      return { result, accountId: known.accountId, status: 'active' };
+    } catch (error) {
+      if (error instanceof ConnectorError && error.kind === 'notFound') return undefined;
+      throw error;
+    }
   }
 
   private async refuseOthersAccount(step: PlanStep, accountId: string, holder: string | undefined): Promise<void> {
@@ -341,9 +368,4 @@ export class StepExecutor {
       { dedupeSince: step.plannedAt },
     );
   }
-}
-
-/** The key an account's link is held under: the connector's normal form of the id, if it has one. */
-function linkKeyOf(connector: Connector, accountId: string): string {
-  return (isAccountManager(connector) ? connector.accountKey?.(accountId) : undefined) ?? accountId;
 }
