@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { spawnLocalPerimeter } from '../local/spawnLocalPerimeter.js';
 import type { ColdStartFigures, ColdStartRow } from './coldStartBench.js';
+import { type ConvergeFigures, runConvergeBench } from './convergeBench.js';
 import { type FanoutFigures, runFanoutBench } from './fanoutBench.js';
 import { type LedgerFigures, runLedgerBench } from './ledgerBench.js';
 import { SEED_USERS, seedScimUsers } from './seedScimUsers.js';
@@ -22,7 +23,7 @@ const TOKEN = 'bench-token-0123456789abcdef0123';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-const SECTIONS = ['scim', 'fanout', 'ledger', 'coldstart', 'load'] as const;
+const SECTIONS = ['scim', 'fanout', 'ledger', 'coldstart', 'load', 'converge'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const RUNNERS: Readonly<Record<Section, () => Promise<void>>> = {
@@ -32,6 +33,7 @@ const RUNNERS: Readonly<Record<Section, () => Promise<void>>> = {
   // Loaded only when chosen: it brings in aws-cdk-lib (the deployed bundling options and stacks).
   coldstart: async () => printColdStart(await (await import('./coldStartBench.js')).runColdStartBench()),
   load: async () => printLoad(await runSustainedLoadBench()),
+  converge: async () => printConverge(await runConvergeBench()),
 };
 
 interface Row {
@@ -244,3 +246,18 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
+
+function printConverge(figures: ConvergeFigures): void {
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  process.stdout.write(
+    [
+      `Convergence: ${figures.people} people who predate three apps (each paced to and limited at ${figures.ratePerSecond} requests/s); crm already holds ${figures.existingAccounts} of their accounts`,
+      `  import report of crm:       ${seconds(figures.importMs)}`,
+      `  approval (${figures.linked} links):     ${seconds(figures.approveMs)}`,
+      `  converge, applied, drained: ${seconds(figures.convergeMs)} for ${figures.steps} steps`,
+      `  calls per app:              ${Object.entries(figures.calls).map(([app, calls]) => `${app} ${calls}`).join(', ')}`,
+      `  bound (slowest app's calls at its rate): ${seconds(figures.boundMs)}; converge / bound = ${(figures.convergeMs / Math.max(1, figures.boundMs)).toFixed(2)}`,
+      '',
+    ].join('\n'),
+  );
+}
