@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parsePerimeterConfig } from '../lib/config/loadPerimeterConfig.js';
 import type { PerimeterConfig } from '../lib/config/perimeterConfigSchema.js';
 import { silentLogger } from '../lib/observability/createJsonLogger.js';
+import { runConvergeCommand } from '../local/runConvergeCommand.js';
 import { type RunningPerimeter, startPerimeter } from '../local/startPerimeter.js';
 import { InMemorySecretStore } from '../test/fakes/InMemorySecretStore.js';
 import { FakeScimApi } from '../test/fakes/scim/FakeScimApi.js';
@@ -75,8 +76,10 @@ export async function runConvergeBench(): Promise<ConvergeFigures> {
     await perimeter.queue.drained();
     const requestsBefore = new Map([...fakes].map(([app, fake]) => [app, fake.requests.length]));
     started = performance.now();
-    const run = (await post(`${perimeter.url}/admin/converge`, ADMIN, { dryRun: false })) as { steps?: number; job?: { id: string } };
-    const steps = run.steps ?? (await finishedJob(perimeter.url, run.job?.id ?? '')).steps;
+    // The CLI's own command: it follows a run that outlasts the request to its end.
+    let summary = '';
+    await runConvergeCommand(['--apply', '--url', perimeter.url], { PERIMETER_ADMIN_TOKEN: ADMIN }, (chunk) => (summary += chunk));
+    const { steps } = JSON.parse(summary) as { steps: number };
     await perimeter.queue.drained();
     const convergeMs = performance.now() - started;
     const calls = Object.fromEntries([...fakes].map(([app, fake]) => [app, fake.requests.length - (requestsBefore.get(app) ?? 0)]));
@@ -116,15 +119,4 @@ async function post(url: string, token: string, body: unknown): Promise<unknown>
   const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status >= 300) throw new Error(`POST ${new URL(url).pathname} answered ${response.status}: ${await response.text()}`);
   return response.json();
-}
-
-/** A convergence run that outlasted its request, followed to its end. */
-async function finishedJob(url: string, id: string): Promise<{ steps: number }> {
-  for (;;) {
-    const response = await fetch(`${url}/admin/jobs/${id}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-    const job = (await response.json()) as { status: string; result?: { steps: number } };
-    if (job.status === 'succeeded') return { steps: job.result?.steps ?? 0 };
-    if (job.status !== 'running') throw new Error(`convergence job ${id} ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

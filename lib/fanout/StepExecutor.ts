@@ -200,8 +200,8 @@ export class StepExecutor {
     connector: Connector & AccountManager,
   ): Promise<{ result: ChangeResult; accountId: string; status: AccountStatus }> {
     const { access } = this.deps;
-    const linkKey = (accountId: string): string => connector.accountKey?.(accountId) ?? accountId;
-    const linked = await this.enableLinkedAccount(step, connector, linkKey);
+    const linkKey = (accountId: string): string => linkKeyOf(connector, accountId);
+    const linked = await this.enableLinkedAccount(step, connector);
     if (linked) return linked;
     // An app whose ids come from the person (a GitHub login) would otherwise be asked to create,
     // or re-invite, an account another person's link holds.
@@ -238,19 +238,29 @@ export class StepExecutor {
   private async enableLinkedAccount(
     step: PlanStep,
     connector: Connector & AccountManager,
-    linkKey: (accountId: string) => string,
   ): Promise<{ result: ChangeResult; accountId: string; status: AccountStatus } | undefined> {
-    const known = await this.deps.access.getActual(step.personId, step.app);
-    if (known?.accountId === undefined || known.status === 'deleted') return undefined;
-    const link = await this.deps.access.linkAccount(step.personId, step.app, linkKey(known.accountId), this.now().toISOString());
-    if (!link.linked) await this.refuseOthersAccount(step, known.accountId, link.holder);
+    const held = await this.heldAccount(step, connector);
+    if (held === undefined) return undefined;
     try {
-      const result = await connector.enableAccount(known.accountId, step.stepId);
-      return { result, accountId: known.accountId, status: 'active' };
+      const result = await connector.enableAccount(held, step.stepId);
+      return { result, accountId: held, status: 'active' };
     } catch (error) {
       if (error instanceof ConnectorError && error.kind === 'notFound') return undefined;
       throw error;
     }
+  }
+
+  /**
+   * The account the person's actual access names, its link held already or claimed now (a row from
+   * before links were records): a row that an older Perimeter adopted from another person's account
+   * is refused, not acted on. Undefined when the person has no account, or it was deleted.
+   */
+  private async heldAccount(step: PlanStep, connector: Connector): Promise<string | undefined> {
+    const known = await this.deps.access.getActual(step.personId, step.app);
+    if (!known?.accountId || known.status === 'deleted') return undefined;
+    const link = await this.deps.access.linkAccount(step.personId, step.app, linkKeyOf(connector, known.accountId), this.now().toISOString());
+    if (!link.linked) await this.refuseOthersAccount(step, known.accountId, link.holder);
+    return known.accountId;
   }
 
   private async refuseOthersAccount(step: PlanStep, accountId: string, holder: string | undefined): Promise<void> {
@@ -283,19 +293,12 @@ export class StepExecutor {
   private async accountIdOf(personId: string, step: PlanStep, runtime: RuntimeConnector): Promise<string | undefined> {
     const { access } = this.deps;
     const { connector } = runtime;
-    const keyOf = (accountId: string): string => linkKeyOf(connector, accountId);
-    const known = await access.getActual(personId, step.app);
-    if (known?.accountId && known.status !== 'deleted') {
-      // Held already, or claimed now (a row from before links were records): a row that an older
-      // Perimeter adopted from another person's account is refused, not acted on.
-      const link = await access.linkAccount(personId, step.app, keyOf(known.accountId), this.now().toISOString());
-      if (!link.linked) await this.refuseOthersAccount(step, known.accountId, link.holder);
-      return known.accountId;
-    }
+    const held = await this.heldAccount(step, connector);
+    if (held !== undefined) return held;
     if (!isAccountManager(connector)) return undefined;
     const found = await connector.findAccount(step.person);
     if (!found) return undefined;
-    const linkKey = keyOf(found.accountId);
+    const linkKey = linkKeyOf(connector, found.accountId);
     const holder = await access.accountHolder(step.app, linkKey);
     if (holder === personId) return found.accountId;
     if (holder !== undefined || !connector.correlates(found, step.person)) return undefined;

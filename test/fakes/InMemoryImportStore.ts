@@ -1,6 +1,6 @@
 import type { ConnectorImport } from '../../lib/domain/ConnectorImport.js';
 import type { ImportStore } from '../../lib/ports/ImportStore.js';
-import { byKey, copy } from './storeSemantics.js';
+import { copy } from './storeSemantics.js';
 
 /** The ImportStore contract in memory (test/contract/importStoreContract.ts): saves conditional on the version. */
 export class InMemoryImportStore implements ImportStore {
@@ -8,10 +8,6 @@ export class InMemoryImportStore implements ImportStore {
 
   public async get(app: string): Promise<ConnectorImport | undefined> {
     return copy(this.states.get(app));
-  }
-
-  public async list(): Promise<ConnectorImport[]> {
-    return [...this.states.values()].sort((a, b) => byKey(a.app, b.app)).map(copy);
   }
 
   public async save(next: ConnectorImport): Promise<boolean> {

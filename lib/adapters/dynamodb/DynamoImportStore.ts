@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import type { ConnectorImport } from '../../domain/ConnectorImport.js';
 import type { ImportStore } from '../../ports/ImportStore.js';
 import { isConditionalCheckFailed } from './isConditionalCheckFailed.js';
-import { queryAll } from './queryAll.js';
 
 const PK = 'CONNECTOR_IMPORT';
 
@@ -16,16 +15,6 @@ export class DynamoImportStore implements ImportStore {
   public async get(app: string): Promise<ConnectorImport | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: PK, sk: app }, ConsistentRead: true }));
     return Item ? (JSON.parse(String(Item.state)) as ConnectorImport) : undefined;
-  }
-
-  public async list(): Promise<ConnectorImport[]> {
-    const items = await queryAll(this.db, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': PK },
-      ConsistentRead: true,
-    });
-    return items.map((item) => JSON.parse(String(item.state)) as ConnectorImport);
   }
 
   public async save(next: ConnectorImport): Promise<boolean> {

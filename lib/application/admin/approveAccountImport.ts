@@ -70,7 +70,7 @@ export async function approveAccountImport(
     });
   }
   const approval: ImportApproval = { reportId, approvedBy: request.actor, approvedAt: now.toISOString(), linked: made, skipped: skipped.length };
-  await saveImportState(deps.imports, app, now, () => ({ approval }));
+  await saveImportState(deps.imports, app, now, { approval });
   await recordAdminAction(deps.ledger, request, { chain: `connector#${app}`, type: 'connector.import-approved', app, detail: { ...approval } }, now);
   return { app, approval, skipped, alreadyApproved: false };
 }

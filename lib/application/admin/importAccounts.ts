@@ -74,7 +74,7 @@ export async function importAccounts(deps: AccountImportDependencies, app: strin
     alreadyLinked: matches.alreadyLinked.length,
   };
   const report: ImportReportRef = { reportId, checkedAt, counts, parts: chunks.length };
-  await saveImportState(deps.imports, app, now, () => ({ report }));
+  await saveImportState(deps.imports, app, now, { report });
   // Counts only: the accounts' identifiers are personal data and stay in the report.
   await recordAdminAction(deps.ledger, request, { chain: `connector#${app}`, type: 'connector.import-reported', app, detail: { reportId, ...counts } }, now);
   return { app, reportId, checkedAt, accounts: accounts.length, ...matches };

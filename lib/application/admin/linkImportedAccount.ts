@@ -25,7 +25,8 @@ export interface ImportedLink {
   readonly reason?: string;
 }
 
-export type LinkOutcome = { readonly linked: true } | { readonly linked: false; readonly reason: string };
+/** Why a link was refused: the person is gone (`absent`), or the person or the account is taken (`taken`). */
+export type LinkOutcome = { readonly linked: true } | { readonly linked: false; readonly refusal: 'absent' | 'taken'; readonly reason: string };
 
 /**
  * Links an app account the app already held to a person and records it as their actual access, so
@@ -35,11 +36,11 @@ export type LinkOutcome = { readonly linked: true } | { readonly linked: false; 
 export async function linkImportedAccount(deps: LinkImportedAccountDependencies, link: ImportedLink, request: AdminRequest, now: Date): Promise<LinkOutcome> {
   const { app, accountId, personId } = link;
   const at = now.toISOString();
-  if (!(await deps.directory.getUser(personId))) return { linked: false, reason: 'the person is no longer in the directory' };
+  if (!(await deps.directory.getUser(personId))) return { linked: false, refusal: 'absent', reason: 'the person is no longer in the directory' };
   const held = await deps.access.getActual(personId, app);
-  if (held?.accountId !== undefined && held.status !== 'deleted' && held.accountId !== accountId) return { linked: false, reason: 'the person holds another account in the app' };
+  if (held?.accountId !== undefined && held.status !== 'deleted' && held.accountId !== accountId) return { linked: false, refusal: 'taken', reason: 'the person holds another account in the app' };
   const outcome = await deps.access.linkAccount(personId, app, link.linkKey, at);
-  if (!outcome.linked) return { linked: false, reason: 'another person is linked to the account' };
+  if (!outcome.linked) return { linked: false, refusal: 'taken', reason: 'another person is linked to the account' };
   await deps.access.applyActual(personId, app, { accountId, status: link.active ? 'active' : 'disabled', at });
   const event: LedgerEventDraft = {
     // One link of this account by this report or request, however often it is retried.

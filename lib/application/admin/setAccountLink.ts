@@ -58,6 +58,6 @@ export async function setAccountLink(
     request,
     now,
   );
-  if (!outcome.linked) throw new OperationError(outcome.reason.startsWith('the person is no') ? 'notFound' : 'conflict', `Account ${accountId} was not linked: ${outcome.reason}`);
+  if (!outcome.linked) throw new OperationError(outcome.refusal === 'absent' ? 'notFound' : 'conflict', `Account ${accountId} was not linked: ${outcome.reason}`);
   return { app, accountId, personId: input.personId, action: 'linked' };
 }
