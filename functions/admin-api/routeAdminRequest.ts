@@ -84,11 +84,18 @@ const ENDPOINTS: Readonly<Record<AdminRoute, (ops: AdminOperations, call: Call) 
     const result = await ops.rotateConnectorCredential(id, request);
     return jsonResponse(result.rotation === 'requested' ? 202 : 200, result);
   },
-  'POST /connectors/:id/import': async (ops, { id, request }) => jsonResponse(200, await ops.importAccounts(id, request)),
+  'POST /connectors/:id/import': async (ops, { event, id, request }) => {
+    const outcome = await ops.importAccounts(id, request);
+    const location = jobLocation(event, outcome.job.id);
+    return outcome.finished ? jsonResponse(200, outcome.report, location) : jsonResponse(202, { job: outcome.job }, location);
+  },
   'GET /connectors/:id/import': async (ops, { id }) => jsonResponse(200, await ops.getAccountImport(id)),
   'POST /connectors/:id/import/approve': async (ops, { event, id, request }) => {
     const { reportId } = approveImportRequest.parse(readJsonBody(event));
-    return jsonResponse(200, await ops.approveAccountImport({ app: id, reportId }, request));
+    const outcome = await ops.approveAccountImport({ app: id, reportId }, request);
+    if (!outcome.finished) return jsonResponse(202, { job: outcome.job }, jobLocation(event, outcome.job.id));
+    const { finished: _finished, job, ...approved } = outcome;
+    return jsonResponse(200, approved, job ? jobLocation(event, job.id) : {});
   },
   'POST /connectors/:id/links': async (ops, { event, id, request }) => jsonResponse(200, await ops.setAccountLink({ ...linkRequest.parse(readJsonBody(event)), app: id }, request)),
   'POST /persons/:id/lockout': async (ops, { id, request }) => jsonResponse(202, await ops.lockOutPerson(id, request)),

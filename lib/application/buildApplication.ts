@@ -40,8 +40,14 @@ import { getJob } from './admin/getJob.js';
 import { JOB_BUDGETS } from './jobs/jobBudgets.js';
 import { JobRunner } from './jobs/JobRunner.js';
 import { convergeJob } from './jobs/convergeJob.js';
+import { importAccountsJob } from './jobs/importAccountsJob.js';
+import { approveImportJob } from './jobs/approveImportJob.js';
 import { convergeOnPolicyChange } from './scheduled/convergeOnPolicyChange.js';
 import { policyFingerprint } from './scheduled/policyFingerprint.js';
+import { settleImportModes } from './scheduled/settleImportModes.js';
+import { ImportingApps } from './ImportingApps.js';
+import type { AdminRequest } from './AdminRequest.js';
+import type { Job } from '../domain/Job.js';
 import { planPreviewJob } from './jobs/planPreviewJob.js';
 import { reconcileJob } from './jobs/reconcileJob.js';
 import { getJobPart } from './admin/getJobPart.js';
@@ -130,6 +136,8 @@ export function buildApplication(options: ApplicationOptions): Application {
     ...(options.connectorContext ? { context: options.connectorContext } : {}),
   });
 
+  const imports = new DynamoImportStore(db, tables.operations);
+  const importing = new ImportingApps({ imports, apps: () => connectors.ids() });
   const planner = new Planner({
     access,
     directory,
@@ -138,6 +146,7 @@ export function buildApplication(options: ApplicationOptions): Application {
     rules: config.policy.rules,
     leaver: config.leaver,
     capabilities: () => connectors.capabilities(),
+    importing: () => importing.list(),
   });
   const pipeline = new LifecyclePipeline({ ledger, planner });
   const relay = new OutboxRelay(directory, pipeline);
@@ -152,27 +161,35 @@ export function buildApplication(options: ApplicationOptions): Application {
     logger,
     ...(options.suspendedRecheckMs ? { suspendedRecheckMs: options.suspendedRecheckMs } : {}),
   });
-  const reconciler = new Reconciler({ connectors, directory, access, planner, ledger });
+  const reconciler = new Reconciler({ connectors, directory, access, planner, ledger, importing: (app) => importing.has(app) });
   const applier = new HrEventApplier({ people, directory, scheduler, ledger });
   const reconciliation = reconcileJob({ reconciler });
   const preview = planPreviewJob({ planner });
   const convergence = convergeJob({ planner, directory, ledger });
   const jobStore = new DynamoJobStore(db, tables.operations);
-  const jobs = new JobRunner({ jobs: jobStore, scheduler, ledger }, [reconciliation, preview, convergence]);
-  const imports = new DynamoImportStore(db, tables.operations);
+  const accountImport = importAccountsJob({ connectors, directory, access, imports, parts: jobStore, ledger });
+  // An app leaving import mode converges at once: applied only where the operator chose autoApply.
+  const convergeAfterImport = async (app: string, request: AdminRequest): Promise<{ readonly job: Job; readonly dryRun: boolean }> => {
+    const dryRun = !config.convergence.autoApply;
+    const { job } = await convergeDirectory({ connectors, runner: jobs, job: convergence }, { dryRun, app }, request);
+    return { job, dryRun };
+  };
+  const importApproval = approveImportJob({ connectors, directory, access, imports, importing, parts: jobStore, ledger, converge: (run, by) => convergeAfterImport(run.app, by) });
+  const jobs = new JobRunner({ jobs: jobStore, scheduler, ledger }, [reconciliation, preview, convergence, accountImport, importApproval]);
+  const importModes = { connectors, imports, importing, ledger, logger };
 
   const admin: AdminOperations = {
     previewPlans: (request, admin) => previewPlans({ planner, directory, runner: jobs, job: preview }, request, admin),
-    listConnectors: () => listConnectors({ connectors, steps, rotation }),
+    listConnectors: () => listConnectors({ connectors, steps, rotation, imports }),
     setConnectorSuspended: (input, request) => setConnectorSuspended({ connectors, steps, executor, ledger }, input, request),
     rotateConnectorCredential: (id, request) => rotateConnectorCredential({ connectors, rotation, rotateSecret }, id, request),
     lockOutPerson: (personId, request) => lockOutPerson({ directory, planner, ledger }, personId, request),
     unlockPerson: (personId, request) => unlockPerson({ directory, planner, ledger }, personId, request),
     applyPersonPlan: (input, request) => applyPersonPlan({ directory, connectors, planner, ledger }, input, request),
     sealLedger: () => sealLedgerNow({ audit: ledgerStore, checkpoints }),
-    importAccounts: (app, request) => importAccounts({ connectors, directory, access, imports, parts: jobStore, ledger }, app, request),
+    importAccounts: (app, request) => importAccounts({ connectors, runner: jobs, job: accountImport }, app, request),
     getAccountImport: (app) => getAccountImport({ connectors, imports, parts: jobStore }, app),
-    approveAccountImport: (input, request) => approveAccountImport({ connectors, directory, access, imports, parts: jobStore, ledger }, input, request),
+    approveAccountImport: (input, request) => approveAccountImport({ connectors, imports, runner: jobs, job: importApproval }, input, request),
     setAccountLink: (input, request) => setAccountLink({ connectors, directory, access, imports, parts: jobStore, ledger }, input, request),
     reconcile: (input, request) => reconcileApps({ connectors, reconciler, runner: jobs, job: reconciliation }, input, request),
     converge: (input, request) => convergeDirectory({ connectors, runner: jobs, job: convergence }, input, request),
@@ -192,7 +209,13 @@ export function buildApplication(options: ApplicationOptions): Application {
     planner,
     reconcile: (input: { readonly fix: boolean }) => jobs.start(reconciliation, input, 'schedule', JOB_BUDGETS.scheduled),
     converge: scheduledConvergence,
-    convergeOnPolicyChange: () => convergeOnPolicyChange({ ledgerStore, ledger, converge: scheduledConvergence }, policyFingerprint(config), config.convergence.autoApply),
+    convergeOnPolicyChange: () =>
+      convergeOnPolicyChange(
+        { ledgerStore, ledger, converge: scheduledConvergence, settleNewApps: (apps) => settleImportModes(importModes, apps) },
+        { fingerprint: policyFingerprint(config), apps: connectors.ids() },
+        config.convergence.autoApply,
+      ),
+    settleImportModes: () => settleImportModes(importModes, []),
     audit: ledgerStore,
     checkpoints,
     retention: { pruner: ledgerStore, ledger, ...(options.archive ? { archive: options.archive } : {}) },

@@ -27,7 +27,21 @@ export interface ImportApproval {
 }
 
 /**
- * An app's import: its last report of the app's accounts matched to people, and the last approval,
+ * Whether Perimeter waits for an app's existing accounts to be imported before it provisions there.
+ * `importing`: a connector new to the policy whose app listed accounts (or could not be listed):
+ * no account is created or entitlement changed in it, and reconciliation fixes no orphan there,
+ * until an import is approved. `active`: the app is provisioned as usual. An app without a mode (it
+ * predates import mode, or it was never noticed as new) is active.
+ */
+export interface ImportMode {
+  readonly state: 'importing' | 'active';
+  /** Why it is in this state: `accounts-found`, `listing-failed`, `no-accounts`, `approved`, `cannot-list`. */
+  readonly reason: string;
+  readonly since: string;
+}
+
+/**
+ * An app's import: its mode, its last report of the app's accounts matched to people, and the last approval,
  * which linked the report's unique matches.
  */
 export interface ConnectorImport {
@@ -35,6 +49,7 @@ export interface ConnectorImport {
   readonly changedAt: string;
   /** Incremented by every save; saves are conditional on it. */
   readonly version: number;
+  readonly mode?: ImportMode;
   readonly report?: ImportReportRef;
   readonly approval?: ImportApproval;
 }

@@ -21,6 +21,8 @@ export interface PlannerDependencies {
   readonly rules: readonly PolicyRule[];
   readonly leaver: LeaverSettings;
   readonly capabilities: () => ReadonlyMap<string, AppCapabilities>;
+  /** Apps in import mode (ImportingApps): their creates and grants are held back. */
+  readonly importing?: () => Promise<ReadonlySet<string>>;
   readonly now?: () => Date;
 }
 
@@ -175,6 +177,7 @@ export class Planner {
     options: { groups?: readonly string[]; changes?: readonly string[] } = {},
   ): Promise<PlanResult> {
     const groups = options.groups ?? (await this.groupsOf(person.id));
+    const importing = await this.deps.importing?.();
     return computePlan({
       eventId,
       person,
@@ -185,6 +188,7 @@ export class Planner {
       capabilities: this.deps.capabilities(),
       now: this.now(),
       ...(person.manager ? { managerPersonId: person.manager } : {}),
+      ...(importing?.size ? { importing } : {}),
     });
   }
 

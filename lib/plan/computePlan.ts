@@ -34,6 +34,8 @@ export interface PlanInput {
   readonly managerPersonId?: string;
   /** Kill switch: revoke sessions and disable in every app, on the priority lane. */
   readonly lockout?: boolean;
+  /** Apps in import mode: nothing is provisioned there until their import is approved. */
+  readonly importing?: ReadonlySet<string>;
 }
 
 export interface PlanResult {
@@ -68,6 +70,10 @@ export function computePlan(input: PlanInput): PlanResult {
     const want = input.desired.get(app);
     if (input.lockout) {
       next[app] = lockout(builder, capabilities, have, notes);
+    } else if (want && input.importing?.has(app)) {
+      // Held back, planned access unchanged: convergence after the approval plans what is missing,
+      // and acts on the accounts the import linked instead of creating second ones.
+      notes.push(`${app}: its existing accounts are being imported; access is provisioned once the import is approved`);
     } else if (want) {
       next[app] = provision(builder, capabilities, want, have, input.changes, notes);
     } else if (have && have.status !== 'deleted') {

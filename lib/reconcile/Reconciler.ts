@@ -9,8 +9,9 @@ import type { AccessCorrection, Planner } from '../plan/Planner.js';
 import type { AccessStore } from '../ports/AccessStore.js';
 import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
+import { linkKeyOf } from '../connector-sdk/linkKeyOf.js';
 import { listAllAccounts } from './listAllAccounts.js';
-import type { EntitlementDrift, MissingAccess, OrphanAccount, ReconciliationReport } from './ReconciliationReport.js';
+import type { EntitlementDrift, MissingAccess, OrphanAccount, ReconciliationReport, StaleLink } from './ReconciliationReport.js';
 
 export interface ReconcilerDependencies {
   readonly connectors: ConnectorRuntime;
@@ -18,6 +19,8 @@ export interface ReconcilerDependencies {
   readonly access: AccessStore;
   readonly planner: Pick<Planner, 'planCorrections'>;
   readonly ledger: Ledger;
+  /** Whether an app is in import mode (ImportingApps): its findings are reported, not fixed. */
+  readonly importing?: (app: string) => Promise<boolean>;
   readonly now?: () => Date;
 }
 
@@ -25,8 +28,10 @@ export interface ReconcilerDependencies {
  * Compares each app with the directory and policy: accounts nobody active owns (orphans: leavers
  * the app still knows, accounts created outside Perimeter), entitlements policy does not justify
  * or that are missing (drift), and accounts people should hold that the app lost (missing: a link
- * to an account gone or disabled in the app). Reports every finding to the ledger; with `fix`, has the planner
- * plan the steps that disable orphans and correct drift.
+ * to an account gone or disabled in the app), and links to accounts gone from the app that nobody
+ * is owed (stale). Reports every finding to the ledger; with `fix`, has the planner plan the steps
+ * that disable orphans, correct drift and restore missing accounts, and releases stale links. An
+ * app in import mode is reported and never fixed.
  */
 export class Reconciler {
   private readonly now: () => Date;
@@ -43,7 +48,11 @@ export class Reconciler {
     });
   }
 
-  public async reconcile(app: string, fix: boolean): Promise<ReconciliationReport> {
+  public async reconcile(app: string, fixAsked: boolean): Promise<ReconciliationReport> {
+    // An app in import mode holds accounts nobody has linked yet: every one would look like an
+    // orphan, and disabling them is what the import's approval is there to prevent.
+    const importing = (await this.deps.importing?.(app)) === true;
+    const fix = fixAsked && !importing;
     const runId = randomUUID();
     const checkedAt = this.now().toISOString();
     const runtime = this.deps.connectors.get(app);
@@ -54,7 +63,7 @@ export class Reconciler {
       ({ accounts } = await listAllAccounts(runtime, lister));
     } catch (error) {
       const message = error instanceof ConnectorError ? `${error.kind}: ${error.message}` : (error as Error).message;
-      const failed = { app, runId, checkedAt, accounts: 0, orphans: [], drift: [], missing: [], stepsQueued: 0, error: message };
+      const failed = { app, runId, checkedAt, accounts: 0, orphans: [], drift: [], missing: [], staleLinks: [], linksReleased: 0, stepsQueued: 0, ...(importing ? { importing: true as const } : {}), error: message };
       await this.record(failed);
       return failed;
     }
@@ -119,17 +128,30 @@ export class Reconciler {
     // joiner gets: it makes a new account (releasing the stale link) or re-enables their own.
     const listed = new Map(accounts.map((account) => [account.accountId, account] as const));
     const missing: MissingAccess[] = [];
+    const staleLinks: StaleLink[] = [];
+    let linksReleased = 0;
     for (const row of rows) {
+      if (row.status === 'deleted' || row.accountId === undefined) continue;
       const user = byId.get(row.personId);
-      if (row.status !== 'active' || row.accountId === undefined || !user?.active) continue;
       const account = listed.get(row.accountId);
       if (account?.active) continue;
       const reason = account ? ('account disabled in the app' as const) : ('account gone from the app' as const);
-      if ((await this.deps.access.getPlanned(user.id))?.apps[app]?.status !== 'active') continue;
-      missing.push({ personId: user.id, accountId: row.accountId, reason });
-      if (fix) await correct(toPersonSnapshot(user), [{ action: 'createAccount', reason: `reconciliation: ${reason}` }], `reconcile:${runId}:${user.id}:missing`);
+      const wanted = row.status === 'active' && user?.active === true && (await this.deps.access.getPlanned(user.id))?.apps[app]?.status === 'active';
+      if (wanted) {
+        missing.push({ personId: row.personId, accountId: row.accountId, reason });
+        if (fix) await correct(toPersonSnapshot(user), [{ action: 'createAccount', reason: `reconciliation: ${reason}` }], `reconcile:${runId}:${row.personId}:missing`);
+      } else if (!account) {
+        // Nobody is owed an account and the one linked is gone: the link only misleads the next
+        // import (it would call the account already linked) and audit reads of who holds what.
+        staleLinks.push({ personId: row.personId, accountId: row.accountId });
+        if (fix) {
+          await this.deps.access.unlinkAccount(row.personId, app, linkKeyOf(runtime.connector, row.accountId));
+          await this.deps.access.applyActual(row.personId, app, { status: 'deleted', at: checkedAt });
+          linksReleased++;
+        }
+      }
     }
-    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, missing, stepsQueued };
+    const report = { app, runId, checkedAt, accounts: accounts.length, orphans, drift, missing, staleLinks, linksReleased, stepsQueued, ...(importing ? { importing: true as const } : {}) };
     await this.record(report);
     return report;
   }
@@ -148,7 +170,10 @@ export class Reconciler {
         orphans: report.orphans,
         drift: report.drift,
         missing: report.missing,
+        staleLinks: report.staleLinks,
+        linksReleased: report.linksReleased,
         stepsQueued: report.stepsQueued,
+        ...(report.importing ? { importing: true } : {}),
         ...(report.error ? { error: report.error } : {}),
       },
     });

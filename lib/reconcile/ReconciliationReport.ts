@@ -26,6 +26,15 @@ export interface MissingAccess {
   readonly reason: 'account gone from the app' | 'account disabled in the app';
 }
 
+/**
+ * A link to an account the app no longer lists, held by someone policy gives no account there (a
+ * leaver, a mover): nothing to re-create, so a fixing run releases the link.
+ */
+export interface StaleLink {
+  readonly personId: string;
+  readonly accountId: string;
+}
+
 /** What reconciliation found in one app. */
 export interface ReconciliationReport {
   readonly app: string;
@@ -35,6 +44,11 @@ export interface ReconciliationReport {
   readonly orphans: readonly OrphanAccount[];
   readonly drift: readonly EntitlementDrift[];
   readonly missing: readonly MissingAccess[];
+  readonly staleLinks: readonly StaleLink[];
+  /** Links a fixing run released (the stale ones). */
+  readonly linksReleased: number;
+  /** The app is in import mode: findings are reported, nothing is fixed until its import is approved. */
+  readonly importing?: true;
   /** Steps queued to fix what was found (when fixing was asked for). */
   readonly stepsQueued: number;
   /** Set when the app could not be listed. */

@@ -31,11 +31,16 @@ export class MemoryApp {
   public async gate(op: string, key: string, extra: { accountId?: string; entitlement?: string } = {}): Promise<void> {
     // The app's latency, modelled (a slow vendor call): not a test waiting for time.
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    this.failIfAsked();
+    this.calls.push({ op, key, ...extra });
+  }
+
+  /** Reads fail as `failNext` says too (they are not recorded in `calls`). */
+  public failIfAsked(): void {
     if (this.failNext && this.failNext.times > 0) {
       this.failNext.times--;
       throw this.failNext.error;
     }
-    this.calls.push({ op, key, ...extra });
   }
 }
 
@@ -141,6 +146,7 @@ class MemoryConnector implements Connector, AccountManager, EntitlementProvision
   }
 
   public async listAccounts(cursor?: string): Promise<AccountPage> {
+    this.app.failIfAsked();
     const all = [...this.app.accounts.values()].filter((e) => !e.deleted).map((e) => ({ ...e.account }));
     const start = cursor ? Number(cursor) : 0;
     const page = all.slice(start, start + 2);

@@ -8,6 +8,7 @@ import type { PerimeterConfig } from '../../lib/config/perimeterConfigSchema.js'
 import { ROTATION_STEPS } from '../../lib/credentials/rotateCredentialStep.js';
 import { FakeOAuthServer } from '../fakes/oauth/FakeOAuthServer.js';
 import { FakeScimApi } from '../fakes/scim/FakeScimApi.js';
+import { approveImports } from '../support/approveImports.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const CLIENT = 'perimeter-client';
@@ -60,7 +61,12 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
     );
     return { dataDir, firstRefreshToken };
   };
-  const start = (dataDir: string): Promise<TestPerimeter> => startTestPerimeter({ dataDir, config });
+  // The app keeps the users earlier tests made: each new deployment imports them before it provisions.
+  const start = async (dataDir: string): Promise<TestPerimeter> => {
+    const perimeter = await startTestPerimeter({ dataDir, config });
+    await approveImports(perimeter);
+    return perimeter;
+  };
   const createUser = async (perimeter: TestPerimeter, name: string): Promise<number> =>
     (await perimeter.scim('/Users', { method: 'POST', body: { userName: `${name}@example.com`, active: true } })).status;
   const provisioned = (name: string): boolean => app.allUsers().some((user) => user.userName === `${name}@example.com`);
@@ -69,6 +75,10 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
     // Prepare
     const { dataDir, firstRefreshToken } = await freshDataDir();
     const perimeter = await start(dataDir);
+    const finished = async (): Promise<number> =>
+      (await perimeter.stores.ledger.chain(`credential#${SECRET_NAME}`)).filter((e) => e.type === 'rotation.finishSecret' && e.outcome === 'applied').length;
+    // Starting took the first access token (the new connector's accounts were listed): not one of the five.
+    const atStart = await finished();
     try {
       // Act: provisioning and five rotations interleaved
       const rotations = [];
@@ -94,7 +104,7 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
       expect(reuse.status).toBe(400);
       expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
       const chain = await perimeter.stores.ledger.chain(`credential#${SECRET_NAME}`);
-      expect(chain.filter((e) => e.type === 'rotation.finishSecret' && e.outcome === 'applied')).toHaveLength(5);
+      expect((await finished()) - atStart).toBe(5);
       expect(JSON.stringify(chain)).not.toContain(CLIENT_SECRET);
     } finally {
       await perimeter.stop();
@@ -138,7 +148,8 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
     const dataDir = await mkdtemp(join(tmpdir(), 'perimeter-rotation-'));
     dirs.push(dataDir);
     await (await LocalSecretStore.open({ dataDir })).putSecretValue(SECRET_NAME, 'a-static-api-key-without-management-api');
-    const perimeter = await start(dataDir);
+    // The app refuses this key, so its accounts cannot be listed (it stays importing) nor imported.
+    const perimeter = await startTestPerimeter({ dataDir, config });
     try {
       // Act
       const reply = await perimeter.admin('/connectors/app/rotate', { method: 'POST' });
@@ -149,6 +160,10 @@ describe('credential rotation (OAuth refresh-token rotation against a fake provi
       expect(reply.body.error.message).toContain('cannot be rotated by API');
       expect(status).toMatchObject({ type: 'bearer', rotatable: false, ageDays: 0 });
       expect(JSON.stringify(status)).not.toContain('a-static-api-key');
+      const connector = (await perimeter.admin('/connectors')).body.connectors[0];
+      expect(connector.mode).toMatchObject({ state: 'importing', reason: 'listing-failed' });
+      const imported = await perimeter.admin('/connectors/app/import', { method: 'POST' });
+      expect([imported.status, imported.body.error.message]).toEqual([502, 'Connector "app" could not list its accounts: auth']);
     } finally {
       await perimeter.stop();
     }

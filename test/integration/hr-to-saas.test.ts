@@ -6,6 +6,7 @@ import { FakeGitHubApi } from '../fakes/github/FakeGitHubApi.js';
 import { FakeGoogleDirectoryApi } from '../fakes/google/FakeGoogleDirectoryApi.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import { FakeSlackApi } from '../fakes/slack/FakeSlackApi.js';
+import { approveImports } from '../support/approveImports.js';
 import { startTestPerimeter, type TestPerimeter } from '../support/startTestPerimeter.js';
 
 const TOKEN = 'saas-api-token-for-tests';
@@ -52,6 +53,9 @@ describe('HR webhook to SaaS apps (real connectors, vendor fakes over HTTP)', ()
       'test',
     );
     perimeter = await startTestPerimeter({ config, secrets: new InMemorySecretStore({ saas: TOKEN, hr: SECRET }) });
+    // A GitHub org always has its owner, a Google domain its admin: those apps start in import
+    // mode, and the operator approves their imports before the first hire.
+    expect(await approveImports(perimeter)).not.toEqual([]);
   });
   afterAll(async () => {
     await perimeter.stop();

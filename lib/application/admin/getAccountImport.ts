@@ -1,4 +1,4 @@
-import type { ImportApproval, ImportCounts } from '../../domain/ConnectorImport.js';
+import type { ImportApproval, ImportCounts, ImportMode } from '../../domain/ConnectorImport.js';
 import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
 import type { ImportStore } from '../../ports/ImportStore.js';
 import type { JobStore } from '../../ports/JobStore.js';
@@ -14,6 +14,8 @@ export interface AccountImportView extends ImportMatches {
   readonly counts: ImportCounts;
   /** The last approval, of this report or an earlier one; null before the first. */
   readonly approval: ImportApproval | null;
+  /** The app's import mode; null for an app never noticed as new (it is active). */
+  readonly mode: ImportMode | null;
 }
 
 /** The app's last import report, whole, and its last approval. */
@@ -32,5 +34,6 @@ export async function getAccountImport(
     counts: report.counts,
     ...(await readImportReport(deps.parts, report)),
     approval: state.approval ?? null,
+    mode: state.mode ?? null,
   };
 }

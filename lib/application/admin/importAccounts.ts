@@ -1,81 +1,37 @@
-import { randomUUID } from 'node:crypto';
 import { isAccountLister } from '../../connector-sdk/Connector.js';
-import type { ImportReportRef } from '../../domain/ConnectorImport.js';
-import { toPersonSnapshot } from '../../directory/toPersonSnapshot.js';
+import type { Job } from '../../domain/Job.js';
 import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
-import type { Ledger } from '../../ledger/Ledger.js';
-import type { AccessStore } from '../../ports/AccessStore.js';
-import type { DirectoryStore } from '../../ports/DirectoryStore.js';
-import type { ImportStore } from '../../ports/ImportStore.js';
-import type { JobStore } from '../../ports/JobStore.js';
-import type { ImportMatches } from '../../reconcile/ImportReport.js';
-import { listAllAccounts, MAX_ACCOUNT_PAGES } from '../../reconcile/listAllAccounts.js';
-import { matchImportedAccounts } from '../../reconcile/matchImportedAccounts.js';
 import type { AdminRequest } from '../AdminRequest.js';
-import { chunkBySize } from '../jobs/chunkBySize.js';
+import type { ImportAccountsInput, ImportAccountsResult } from '../jobs/importAccountsJob.js';
+import type { JobDefinition } from '../jobs/JobDefinition.js';
+import { JOB_BUDGETS } from '../jobs/jobBudgets.js';
+import type { JobRunner } from '../jobs/JobRunner.js';
 import { OperationError } from '../OperationError.js';
-import { recordAdminAction } from './recordAdminAction.js';
+import type { AccountImportReport } from './reportAccountImport.js';
 import { requireConnector } from './requireConnector.js';
-import { saveImportState } from './saveImportState.js';
 
 export interface AccountImportDependencies {
   readonly connectors: Pick<ConnectorRuntime, 'get'>;
-  readonly directory: Pick<DirectoryStore, 'listUsers'>;
-  readonly access: Pick<AccessStore, 'listActualByApp'>;
-  readonly imports: ImportStore;
-  /** Where the report's lists are kept, as large job results are. */
-  readonly parts: Pick<JobStore, 'putPart'>;
-  readonly ledger: Pick<Ledger, 'append'>;
-  readonly now?: () => Date;
+  readonly runner: Pick<JobRunner, 'start'>;
+  readonly job: JobDefinition<ImportAccountsInput, unknown, ImportAccountsResult, AccountImportReport>;
 }
 
-export interface AccountImportReport extends ImportMatches {
-  readonly app: string;
-  /** The report approve links from (`POST /admin/connectors/{id}/import/approve {"reportId"}`). */
-  readonly reportId: string;
-  readonly checkedAt: string;
-  /** Accounts the app listed. */
-  readonly accounts: number;
-}
-
-/** A stored report's entries, each tagged with the list it belongs to, under ~300 KB a part. */
-export type ImportReportEntry = { readonly list: keyof ImportMatches } & Readonly<Record<string, unknown>>;
-export const IMPORT_PART_BYTES = 300_000;
+export type AccountImportOutcome =
+  /** Listed and matched within the request: the whole report. */
+  | { readonly finished: true; readonly job: Job; readonly report: AccountImportReport }
+  /** Still listing (a large or rate-limited app), or an import of this app already runs: follow the job. */
+  | { readonly finished: false; readonly job: Job };
 
 /**
- * Lists an app's accounts (page by page, within the connector's rate limit), matches them to people
- * by the connector's correlation rules, and keeps the report as the app's last one. Nothing is
+ * Lists an app's accounts and matches them to people by the connector's correlation rules, as a
+ * job (importAccountsJob): answered with the report when it fits the request's budget, else
+ * continued in the background, the report then at GET /admin/connectors/{id}/import. Nothing is
  * linked, created or changed in any app: approving the report links its unique matches.
  */
-export async function importAccounts(deps: AccountImportDependencies, app: string, request: AdminRequest): Promise<AccountImportReport> {
+export async function importAccounts(deps: AccountImportDependencies, app: string, request: AdminRequest): Promise<AccountImportOutcome> {
   const runtime = requireConnector(deps.connectors, app);
-  const lister = runtime.connector;
-  if (!isAccountLister(lister)) throw new OperationError('invalid', `Connector "${app}" cannot list its accounts, so it has no accounts to import`);
-  const now = deps.now?.() ?? new Date();
-  const checkedAt = now.toISOString();
-  const { accounts, complete } = await listAllAccounts(runtime, lister);
-  if (!complete) throw new OperationError('tooLarge', `Connector "${app}" lists more than ${MAX_ACCOUNT_PAGES} pages of accounts`);
-  const people = (await deps.directory.listUsers()).map(toPersonSnapshot);
-  // An existing link is the account's actual-access row, as the reconciler reads it.
-  const rows = await deps.access.listActualByApp(app);
-  const links = new Map(rows.flatMap((row) => (row.accountId !== undefined && row.status !== 'deleted' ? [[row.accountId, row.personId] as const] : [])));
-  const matches = matchImportedAccounts({ accounts, people, rules: runtime.config.correlation, links });
-
-  const reportId = randomUUID();
-  const entries: ImportReportEntry[] = (Object.keys(matches) as (keyof ImportMatches)[]).flatMap((list) => matches[list].map((entry) => ({ list, ...entry })));
-  const chunks = chunkBySize(entries, IMPORT_PART_BYTES);
-  // The parts first: a report the state names is always whole.
-  for (const [index, chunk] of chunks.entries()) await deps.parts.putPart(reportId, `report-${index}`, chunk);
-  const counts = {
-    accounts: accounts.length,
-    linked: matches.linked.length,
-    ambiguous: matches.ambiguous.length,
-    unmatched: matches.unmatched.length,
-    alreadyLinked: matches.alreadyLinked.length,
-  };
-  const report: ImportReportRef = { reportId, checkedAt, counts, parts: chunks.length };
-  await saveImportState(deps.imports, app, now, { report });
-  // Counts only: the accounts' identifiers are personal data and stay in the report.
-  await recordAdminAction(deps.ledger, request, { chain: `connector#${app}`, type: 'connector.import-reported', app, detail: { reportId, ...counts } }, now);
-  return { app, reportId, checkedAt, accounts: accounts.length, ...matches };
+  if (!isAccountLister(runtime.connector)) throw new OperationError('invalid', `Connector "${app}" cannot list its accounts, so it has no accounts to import`);
+  const run = await deps.runner.start(deps.job, { app, request }, request.actor, JOB_BUDGETS.request);
+  if (run.job.status === 'succeeded' && run.detail) return { finished: true, job: run.job, report: run.detail };
+  return { finished: false, job: run.job };
 }

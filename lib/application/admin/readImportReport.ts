@@ -1,7 +1,7 @@
 import type { ImportReportRef } from '../../domain/ConnectorImport.js';
 import type { JobStore } from '../../ports/JobStore.js';
 import type { ImportMatches } from '../../reconcile/ImportReport.js';
-import type { ImportReportEntry } from './importAccounts.js';
+import type { ImportReportEntry } from './reportAccountImport.js';
 
 type Lists = { -readonly [K in keyof ImportMatches]: ImportMatches[K][number][] };
 

@@ -10,7 +10,15 @@ export interface PolicyChangeDependencies {
   readonly ledger: Pick<Ledger, 'append'>;
   /** Starts the directory's convergence job (a dry run unless `dryRun` is false). */
   readonly converge: (input: { readonly dryRun: boolean }) => Promise<{ readonly job: Job; readonly started: boolean }>;
+  /** Decides the import mode of apps the last recorded policy did not have (settleImportModes). */
+  readonly settleNewApps: (apps: readonly string[]) => Promise<unknown>;
   readonly now?: () => Date;
+}
+
+/** The policy a process runs with: its fingerprint and its apps' ids. */
+export interface RunningPolicy {
+  readonly fingerprint: string;
+  readonly apps: readonly string[];
 }
 
 export type PolicyChangeOutcome = { readonly changed: false } | { readonly changed: true; readonly applied: boolean; readonly jobId: string };
@@ -23,10 +31,20 @@ export type PolicyChangeOutcome = { readonly changed: false } | { readonly chang
  * thing. The event id names the fingerprint and the head it follows, so processes that notice
  * the same change at once record it once, and going back to an earlier policy is a change again.
  */
-export async function convergeOnPolicyChange(deps: PolicyChangeDependencies, fingerprint: string, autoApply: boolean): Promise<PolicyChangeOutcome> {
+export async function convergeOnPolicyChange(deps: PolicyChangeDependencies, policy: RunningPolicy, autoApply: boolean): Promise<PolicyChangeOutcome> {
+  const { fingerprint } = policy;
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const [head] = await deps.ledgerStore.recent(POLICY_CHAIN, now);
-  if ((head?.detail as { fingerprint?: unknown } | undefined)?.fingerprint === fingerprint) return { changed: false };
+  const previous = head?.detail as { fingerprint?: unknown; apps?: unknown } | undefined;
+  if (previous?.fingerprint === fingerprint) return { changed: false };
+  // Apps are new when the last policy recorded did not list them, or when none was ever recorded
+  // (a first start: every app's accounts predate Perimeter). A head from before apps were recorded
+  // says nothing about which are new: none is, so an upgrade changes no app's mode. Settled before
+  // the change is recorded (and idempotent), so a crash in between settles them on the next try,
+  // and the convergence run below already holds back apps that start importing.
+  const known = Array.isArray(previous?.apps) ? new Set(previous.apps as unknown[]) : undefined;
+  const newApps = head === undefined ? policy.apps : known ? policy.apps.filter((app) => !known.has(app)) : [];
+  if (newApps.length > 0) await deps.settleNewApps(newApps);
   const recorded = await deps.ledger.append({
     eventId: `policy:${fingerprint.slice(0, 32)}:after:${head?.seq ?? 0}`,
     chain: POLICY_CHAIN,
@@ -34,7 +52,7 @@ export async function convergeOnPolicyChange(deps: PolicyChangeDependencies, fin
     occurredAt: now,
     source: { channel: 'schedule', actor: 'policy-watch' },
     outcome: 'recorded',
-    detail: { fingerprint, ...(head ? { previous: (head.detail as { fingerprint?: unknown } | undefined)?.fingerprint } : {}), convergence: autoApply ? 'apply' : 'dry-run' },
+    detail: { fingerprint, apps: [...policy.apps].sort(), ...(head ? { previous: previous?.fingerprint } : {}), ...(newApps.length ? { newApps } : {}), convergence: autoApply ? 'apply' : 'dry-run' },
   });
   // Another process recorded this change first (the ledger answered with its event): its run is
   // the one. Were both to start, the job runner's scope keeps it to one run at a time, and a

@@ -25,6 +25,8 @@ export interface ScheduledTaskDependencies {
   readonly converge: (input: { readonly dryRun: boolean }) => Promise<{ readonly job: Job; readonly started: boolean }>;
   /** Records a policy this process is the first to run with, and starts its convergence run. */
   readonly convergeOnPolicyChange: () => Promise<PolicyChangeOutcome>;
+  /** Lists again the apps held in import mode because their listing failed (settleImportModes). */
+  readonly settleImportModes: () => Promise<unknown>;
   readonly audit: AuditStore;
   readonly checkpoints: CheckpointStore;
   /** Retention's own capabilities; absent where this process may not delete ledger events. */
@@ -73,6 +75,9 @@ async function recover(deps: ScheduledTaskDependencies): Promise<string> {
   const outboxes = await deps.relay.recover(500);
   const plans = await deps.planner.recover(500);
   if (outboxes + plans > 0) deps.logger.info('Recovered pending work', { outboxes, plans });
+  // Apps held in import mode by a failed listing are listed again (before a policy change adds
+  // new ones, so a new app's failure waits a tick before its retry).
+  await deps.settleImportModes();
   // After recovery, so the convergence run sees every write that was acknowledged before the change.
   const policy = await deps.convergeOnPolicyChange();
   if (policy.changed) deps.logger.info(policy.applied ? 'Policy changed; converging the directory' : 'Policy changed; convergence dry run recorded', { jobId: policy.jobId });

@@ -9,7 +9,7 @@ import { jsonErrorResponse } from '../jsonErrorResponse.js';
 import { jsonResponse } from '../jsonResponse.js';
 
 /** How a use case's refusal reads over HTTP. */
-const OPERATION_STATUS: Readonly<Record<OperationErrorKind, number>> = { notFound: 404, conflict: 409, invalid: 400, tooLarge: 413 };
+const OPERATION_STATUS: Readonly<Record<OperationErrorKind, number>> = { notFound: 404, conflict: 409, invalid: 400, tooLarge: 413, upstream: 502 };
 
 /**
  * Renders failures of the JSON APIs (admin, audit, webhooks) as {"error":{"status","message"}}.

@@ -25,7 +25,7 @@ describe('background jobs', () => {
           if (app === failOn) throw new OperationError('invalid', `${app} cannot be listed`);
           clock += 15_000; // each app takes 15 s
           reconciled.push(app);
-          return { app, runId: `run-${app}`, checkedAt: now().toISOString(), accounts: 2, orphans: [], drift: [], missing: [], stepsQueued: 0 };
+          return { app, runId: `run-${app}`, checkedAt: now().toISOString(), accounts: 2, orphans: [], drift: [], missing: [], staleLinks: [], linksReleased: 0, stepsQueued: 0 };
         },
       },
       now,

@@ -12,13 +12,21 @@ function watch(clock: { now: number }) {
   const store = new InMemoryLedgerStore();
   const now = (): Date => new Date(clock.now);
   const runs: boolean[] = [];
+  const settled: string[][] = [];
   const deps = {
     ledgerStore: store,
     ledger: new Ledger(store, now),
     converge: async ({ dryRun }: { readonly dryRun: boolean }) => (runs.push(dryRun), { job: { id: `job-${runs.length}` } as Job, started: true }),
+    settleNewApps: async (apps: readonly string[]) => settled.push([...apps]),
     now,
   };
-  return { store, runs, check: (fingerprint: string, autoApply = false) => convergeOnPolicyChange(deps, fingerprint, autoApply) };
+  return {
+    store,
+    ledger: deps.ledger,
+    runs,
+    settled,
+    check: (fingerprint: string, autoApply = false, apps: readonly string[] = []) => convergeOnPolicyChange(deps, { fingerprint, apps }, autoApply),
+  };
 }
 
 describe('convergeOnPolicyChange', () => {
@@ -58,6 +66,40 @@ describe('convergeOnPolicyChange', () => {
     expect(outcomes.filter((outcome) => outcome.changed)).toHaveLength(1);
     expect(runs).toHaveLength(2);
     expect(await store.chain(POLICY_CHAIN)).toHaveLength(2);
+  });
+});
+
+describe('convergeOnPolicyChange and new apps', () => {
+  it('settles every app on a first start, then only the apps a change adds, before recording it', async () => {
+    const clock = { now: T0 };
+    const { store, settled, check } = watch(clock);
+    await check('a'.repeat(64), false, ['crm', 'slack']);
+    clock.now += 60_000;
+    await check('b'.repeat(64), false, ['crm', 'github', 'slack']);
+    clock.now += 60_000;
+    // A rule change, same apps: nothing is new.
+    await check('c'.repeat(64), false, ['crm', 'github', 'slack']);
+    expect(settled).toEqual([['crm', 'slack'], ['github']]);
+    const details = (await store.chain(POLICY_CHAIN)).map((event) => event.detail as { apps: string[]; newApps?: string[] });
+    expect(details.map((detail) => detail.newApps ?? [])).toEqual([['crm', 'slack'], ['github'], []]);
+    expect(details[2]!.apps).toEqual(['crm', 'github', 'slack']);
+  });
+
+  it('treats no app as new after an upgrade whose last recorded policy did not list its apps', async () => {
+    const clock = { now: T0 };
+    const { ledger, settled, check } = watch(clock);
+    await ledger.append({
+      eventId: 'policy:old',
+      chain: POLICY_CHAIN,
+      type: 'policy.changed',
+      occurredAt: new Date(T0 - 1000).toISOString(),
+      source: { channel: 'schedule', actor: 'policy-watch' },
+      outcome: 'recorded',
+      detail: { fingerprint: 'f'.repeat(64), convergence: 'dry-run' },
+    });
+    clock.now += 1000;
+    expect(await check('a'.repeat(64), false, ['crm'])).toMatchObject({ changed: true });
+    expect(settled).toEqual([]);
   });
 });
 

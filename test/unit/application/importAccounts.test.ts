@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { IMPORT_PART_BYTES, importAccounts } from '../../../lib/application/admin/importAccounts.js';
+import { type AccountImportOutcome, importAccounts } from '../../../lib/application/admin/importAccounts.js';
+import { type AccountImportReport, IMPORT_PART_BYTES } from '../../../lib/application/admin/reportAccountImport.js';
+import { importAccountsJob } from '../../../lib/application/jobs/importAccountsJob.js';
+import { JobRunner } from '../../../lib/application/jobs/JobRunner.js';
 import { readImportReport } from '../../../lib/application/admin/readImportReport.js';
 import type { AdminRequest } from '../../../lib/application/AdminRequest.js';
 import { OperationError } from '../../../lib/application/OperationError.js';
+import { ConnectorError } from '../../../lib/connector-sdk/ConnectorError.js';
 import type { AccountPage } from '../../../lib/connector-sdk/Connector.js';
 import type { ActualAccess } from '../../../lib/domain/AccessRecords.js';
 import type { UserRecord } from '../../../lib/domain/DirectoryRecords.js';
@@ -23,6 +27,12 @@ const user = (id: string, email: string): UserRecord => ({
   attributes: { emails: [{ value: email, primary: true }] },
 });
 
+/** The report of an import that finished within the request. */
+const reportOf = (outcome: AccountImportOutcome): AccountImportReport => {
+  if (!outcome.finished) throw new Error(`the import did not finish: job ${outcome.job.id}`);
+  return outcome.report;
+};
+
 describe('importAccounts', () => {
   const pages: Record<string, AccountPage> = {
     first: { accounts: [{ accountId: 'U1', userName: 'ada', email: 'ADA@example.com', active: true }], nextCursor: 'second' },
@@ -30,7 +40,12 @@ describe('importAccounts', () => {
   };
   const deps = (listable = true) => {
     const calls: string[] = [];
-    const connector = { id: 'crm', type: 'memory', ...(listable ? { listAccounts: async (cursor?: string) => (calls.push(`list ${cursor ?? 'first'}`), pages[cursor ?? 'first']!) } : {}) };
+    const clock = { now: Date.parse('2026-03-01T00:00:00.000Z'), perList: 0 };
+    const connector = {
+      id: 'crm',
+      type: 'memory',
+      ...(listable ? { listAccounts: async (cursor?: string) => (calls.push(`list ${cursor ?? 'first'}`), (clock.now += clock.perList), pages[cursor ?? 'first']!) } : {}),
+    };
     const runtime = {
       config: { correlation: ['email', 'userName'] },
       connector,
@@ -39,21 +54,23 @@ describe('importAccounts', () => {
     const ledger: LedgerEventDraft[] = [];
     const imports = new InMemoryImportStore();
     const parts = new InMemoryJobStore();
-    return {
-      calls,
-      ledger,
+    const now = (): Date => new Date(clock.now);
+    const store = {
       imports,
       parts,
-      deps: {
-        imports,
-        parts,
-        ledger: { append: async (event: LedgerEventDraft) => (ledger.push(event), undefined as never) },
-        connectors: { get: (id: string) => (id === 'crm' ? runtime : undefined) },
-        directory: { listUsers: async () => [user('ada', 'ada@example.com'), user('bob', 'bob@example.com')] },
-        access: { listActualByApp: async (): Promise<ActualAccess[]> => [{ personId: 'bob', app: 'crm', accountId: 'U2', status: 'disabled', entitlements: [], updatedAt: '' } as ActualAccess] },
-        now: () => new Date('2026-03-01T00:00:00.000Z'),
-      },
+      ledger: { append: async (event: LedgerEventDraft) => (ledger.push(event), undefined as never) },
+      connectors: { get: (id: string) => (id === 'crm' ? runtime : undefined) },
+      directory: { listUsers: async () => [user('ada', 'ada@example.com'), user('bob', 'bob@example.com')] },
+      access: { listActualByApp: async (): Promise<ActualAccess[]> => [{ personId: 'bob', app: 'crm', accountId: 'U2', status: 'disabled', entitlements: [], updatedAt: '' } as ActualAccess] },
+      now,
     };
+    const continuations: string[] = [];
+    const build = (connectors: typeof store.connectors) => {
+      const job = importAccountsJob({ ...store, connectors });
+      const runner = new JobRunner({ jobs: parts, scheduler: { schedule: async (work) => void continuations.push(work.id) }, ledger: store.ledger, now }, [job]);
+      return { runner, deps: { connectors, runner, job } };
+    };
+    return { calls, ledger, imports, parts, clock, continuations, build, ...build(store.connectors) };
   };
 
   it('reads every page within the rate limit and sorts the accounts into linked, already linked and unmatched', async () => {
@@ -61,7 +78,7 @@ describe('importAccounts', () => {
     const { deps: dependencies, calls, imports, parts, ledger } = deps();
 
     // Act
-    const report = await importAccounts(dependencies, 'crm', request);
+    const report = reportOf(await importAccounts(dependencies, 'crm', request));
 
     // Assess
     expect(calls).toEqual(['limited', 'list first', 'limited', 'list second']);
@@ -80,24 +97,58 @@ describe('importAccounts', () => {
     expect(state?.report).toEqual({ reportId: report.reportId, checkedAt: report.checkedAt, counts: { accounts: 3, linked: 1, ambiguous: 0, unmatched: 1, alreadyLinked: 1 }, parts: 1 });
     const { app: _app, reportId: _id, checkedAt: _at, accounts: _n, ...lists } = report;
     expect(await readImportReport(parts, state!.report!)).toEqual(lists);
-    expect(ledger).toMatchObject([{ chain: 'connector#crm', type: 'connector.import-reported', detail: { reportId: report.reportId, accounts: 3, linked: 1 } }]);
+    expect(ledger.filter((event) => event.chain === 'connector#crm')).toMatchObject([{ type: 'connector.import-reported', detail: { reportId: report.reportId, accounts: 3, linked: 1 } }]);
     expect(JSON.stringify(ledger)).not.toContain('example.com');
   });
 
   it('keeps a report larger than one part in several, read back in order', async () => {
     // Prepare: 3,000 accounts, about 240 KB of entries a thousand
     const many: AccountPage = { accounts: Array.from({ length: 3000 }, (_, i) => ({ accountId: `X${i}`, userName: `user-${i}-${'x'.repeat(200)}`, active: true })) };
-    const { deps: dependencies, parts, imports } = deps();
-    const listing = { ...dependencies, connectors: { get: () => ({ ...dependencies.connectors.get('crm')!, connector: { id: 'crm', type: 'memory', listAccounts: async () => many } }) as unknown as RuntimeConnector } };
+    const { deps: dependencies, parts, imports, build } = deps();
+    const listing = build({ get: () => ({ ...dependencies.connectors.get('crm')!, connector: { id: 'crm', type: 'memory', listAccounts: async () => many } }) as unknown as RuntimeConnector }).deps;
 
     // Act
-    const report = await importAccounts(listing, 'crm', request);
+    const report = reportOf(await importAccounts(listing, 'crm', request));
 
     // Assess
     const ref = (await imports.get('crm'))!.report!;
     expect(ref.parts).toBeGreaterThan(1);
     expect([...parts.parts.values()].every((part) => Buffer.byteLength(part) <= IMPORT_PART_BYTES)).toBe(true);
     expect((await readImportReport(parts, ref)).unmatched.map((a) => a.accountId)).toEqual(report.unmatched.map((a) => a.accountId));
+  });
+
+  it('continues a listing that outlasts the request in the background, from the page it reached, and keeps the report then', async () => {
+    // Prepare: a page takes longer than the request's 20 s budget
+    const { deps: dependencies, runner, calls, clock, continuations, imports } = deps();
+    clock.perList = 25_000;
+
+    // Act
+    const first = await importAccounts(dependencies, 'crm', request);
+    const afterFirst = [...calls];
+    const again = await importAccounts(dependencies, 'crm', request);
+    const job = await runner.resume(first.job.id, 20_000);
+
+    // Assess: one page in the request, the next in the continuation, none listed twice or by the second ask
+    expect(first.finished).toBe(false);
+    expect(continuations).toHaveLength(1);
+    expect([again.finished, again.job.id]).toEqual([false, first.job.id]);
+    expect(afterFirst).toEqual(['limited', 'list first']);
+    expect(calls).toEqual(['limited', 'list first', 'limited', 'list second']);
+    expect(job).toMatchObject({ status: 'succeeded', result: { app: 'crm', counts: { accounts: 3, linked: 1, unmatched: 1, alreadyLinked: 1 } } });
+    expect((await imports.get('crm'))?.report?.reportId).toBe((job?.result as { reportId: string }).reportId);
+  });
+
+  it('says only the kind of failure when the app refuses the listing, and keeps no report', async () => {
+    // Prepare
+    const { deps: dependencies, build, imports } = deps();
+    const failing = { ...dependencies.connectors.get('crm')!, connector: { id: 'crm', type: 'memory', listAccounts: async () => Promise.reject(new ConnectorError('auth', 'token tok-secret rejected for ada@example.com')) } };
+
+    // Act
+    const refusal = importAccounts(build({ get: () => failing as unknown as RuntimeConnector }).deps, 'crm', request);
+
+    // Assess
+    await expect(refusal).rejects.toMatchObject({ kind: 'upstream', message: 'Connector "crm" could not list its accounts: auth' });
+    expect(await imports.get('crm')).toBeUndefined();
   });
 
   it('refuses an unknown connector and one that cannot list its accounts', async () => {

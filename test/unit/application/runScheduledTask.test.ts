@@ -16,6 +16,7 @@ function dependencies(calls: string[], extra: Partial<ScheduledTaskDependencies>
     reconcile: async () => (calls.push('reconcile job'), { job: { id: 'j1', status: 'succeeded', slices: 1 } as Job, started: true }),
     converge: async ({ dryRun }) => (calls.push(dryRun ? 'converge dry run' : 'converge'), { job: { id: 'j2', status: 'succeeded', slices: 1 } as Job, started: true }),
     convergeOnPolicyChange: async () => (calls.push('policy watch'), { changed: false }),
+    settleImportModes: record('import modes', new Map()),
     audit: {} as ScheduledTaskDependencies['audit'],
     checkpoints: {} as ScheduledTaskDependencies['checkpoints'],
     rotation: { isDue: record('isDue', false) },
@@ -29,7 +30,7 @@ describe('scheduled tasks', () => {
   it('recovers outboxes, then plans, once the match index is complete', async () => {
     const calls: string[] = [];
     expect(await runScheduledTask(dependencies(calls), 'recover')).toBe('recover');
-    expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover', 'policy watch']);
+    expect(calls).toEqual(['hasMatchIndex', 'relay.recover', 'planner.recover', 'import modes', 'policy watch']);
   });
 
   it('backfills an incomplete index first and reports colliding users by id only', async () => {
@@ -43,7 +44,7 @@ describe('scheduled tasks', () => {
     await runScheduledTask(dependencies(calls, { directory, logger }), 'recover');
 
     // Assess
-    expect(calls).toEqual(['backfill', 'relay.recover', 'planner.recover', 'policy watch']);
+    expect(calls).toEqual(['backfill', 'relay.recover', 'planner.recover', 'import modes', 'policy watch']);
     expect(warnings).toEqual([{ message: "Existing users whose userName equals or looks like an earlier user's", fields: { userIds: ['u-2'] } }]);
   });
 

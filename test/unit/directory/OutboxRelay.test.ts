@@ -116,7 +116,9 @@ describe.each(stores)('OutboxRelay redelivery (%s)', (_name, openStore) => {
 
 // Delivery progress is a relay concern over the port (both adapters keep it: the contract suite),
 // so one store is enough here; 1,100 users on the embedded engine would take most of a minute.
-describe('OutboxRelay resuming a large outbox', () => {
+// Even in memory each test hashes a few thousand ledger events: about 15 s alone on two cores, so
+// the budget allows for a loaded machine (a CI run beside other suites took over 20 s).
+describe('OutboxRelay resuming a large outbox', { timeout: 90_000 }, () => {
   it('resumes a delivery cut short after the last part it recorded, writing each row and event once', async () => {
     // Prepare: a group write adding more members than fit one part
     const ids = Array.from({ length: MEMBERSHIPS_PER_PART * 2 + 100 }, (_, index) => `u${String(index).padStart(4, '0')}`);

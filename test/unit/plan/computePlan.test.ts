@@ -419,6 +419,22 @@ describe('computePlan', () => {
     expect(leaver.next).toEqual(planned);
   });
 
+  it('holds back creates and grants in an app in import mode, leaving its planned access as it was, but not the kill switch', () => {
+    // Prepare
+    const desired = desire({ chat: { rules: ['everyone'] }, code: { rules: ['eng'], entitlements: { 'team:eng': ['eng'] } } });
+    const importing = new Set(['code']);
+
+    // Act
+    const { plan, next } = computePlan(input({ desired, importing }));
+    const lockout = computePlan(input({ desired, importing, lockout: true }));
+
+    // Assess
+    expect(summary(plan.steps)).toEqual(['chat:createAccount#0']);
+    expect(plan.notes).toEqual(['code: its existing accounts are being imported; access is provisioned once the import is approved']);
+    expect(next).toEqual({ chat: active() });
+    expect(summary(lockout.plan.steps)).toContain('code:disableAccount#1');
+  });
+
   describe('determinism', () => {
     const desired = desire({ chat: { rules: ['everyone'] }, code: { rules: ['eng'], entitlements: { 'team:eng': ['eng'] } } });
 

@@ -163,6 +163,58 @@ describe('Reconciler: fixing orphan accounts', () => {
       // Assess
       expect(report.missing).toEqual([{ personId: 'p-gus', accountId: 'acct-gus', reason: 'account gone from the app' }]);
       expect(planner.asked).toEqual([]);
+      expect(report.staleLinks).toEqual([
+        { personId: 'p-eve', accountId: 'acct-eve' },
+        { personId: 'p-fay', accountId: 'acct-fay' },
+      ]);
+      expect(report.linksReleased).toBe(0);
     });
+
+    it('releases the stale links of people nobody owes an account when fixing, and leaves a link to a listed account', async () => {
+      // Prepare: fay left and her linked account is gone from the app; hal left and his is still there (an orphan)
+      await addUser(user('p-fay', 'fay@example.com', false));
+      await access.linkAccount('p-fay', 'chat', 'acct-fay', T0);
+      await access.applyActual('p-fay', 'chat', { status: 'active', accountId: 'acct-fay', at: T0 });
+      await addUser(user('p-hal', 'hal@example.com', false));
+      await access.linkAccount('p-hal', 'chat', 'acct-hal', T0);
+      await access.applyActual('p-hal', 'chat', { status: 'disabled', accountId: 'acct-hal', at: T0 });
+      account('acct-hal', 'hal@example.com');
+
+      // Act
+      const report = await reconciler.reconcile('chat', true);
+      const again = await reconciler.reconcile('chat', true);
+
+      // Assess
+      expect([report.staleLinks, report.linksReleased]).toEqual([[{ personId: 'p-fay', accountId: 'acct-fay' }], 1]);
+      expect(await access.accountHolder('chat', 'acct-fay')).toBeUndefined();
+      expect((await access.getActual('p-fay', 'chat'))?.status).toBe('deleted');
+      expect(await access.accountHolder('chat', 'acct-hal')).toBe('p-hal');
+      expect([again.staleLinks, again.linksReleased]).toEqual([[], 0]);
+    });
+  });
+
+  it('reports an app in import mode without fixing anything in it', async () => {
+    // Prepare: an account nobody holds (every account of an app not yet imported looks like this)
+    const importing = new Reconciler({
+      connectors: new ConnectorRuntime({
+        configs: [connectorConfigSchema.parse({ id: 'chat', type: 'memory' })],
+        registry: new Map([['memory', memoryConnectorDefinition(new Map([['chat', chat]]))]]),
+        accessToken: () => async () => 'token',
+      }),
+      directory,
+      access,
+      planner,
+      ledger: new Ledger(new InMemoryLedgerStore()),
+      importing: async (app) => app === 'chat',
+      now: () => new Date(T0),
+    });
+    account('acct-1', 'someone@example.com');
+
+    // Act
+    const report = await importing.reconcile('chat', true);
+
+    // Assess
+    expect(report).toMatchObject({ importing: true, stepsQueued: 0, orphans: [{ accountId: 'acct-1', reason: 'no matching person' }] });
+    expect(planner.asked).toEqual([]);
   });
 });
