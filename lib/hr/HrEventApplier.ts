@@ -60,12 +60,33 @@ export class HrEventApplier {
   }
 
   /**
-   * Throws the HrEventError that applying the event now would throw for its content, writing
-   * nothing. A delivery batching several events checks them all first, so one the directory cannot
-   * hold refuses the delivery before any of the others changed anything.
+   * Throws the HrEventError that applying these events in order now would throw for their content,
+   * writing nothing. A delivery batching several events checks them all first, so one the
+   * directory cannot hold refuses the delivery before any of the others changed anything. Each
+   * event is checked against its person as the batch's earlier events leave them (a hire then a
+   * termination of one employee: the termination's attributes on top of the hire's), or a later
+   * event could pass alone and fail once the earlier ones are applied.
    */
-  public async check(event: HrEvent, options: { due?: boolean } = {}): Promise<void> {
-    await this.prepare(event, options);
+  public async check(events: readonly HrEvent[], options: { due?: boolean } = {}): Promise<void> {
+    // People as the batch leaves them: by person id, and by HR link for people it creates.
+    const after = new Map<string, UserRecord>();
+    const at = this.now().toISOString();
+    for (const event of events) {
+      const link = `hr:${event.source}:${event.employeeId}`;
+      const lookup = async (wanted: HrEvent): Promise<UserRecord | undefined> => {
+        const created = wanted === event ? after.get(link) : undefined;
+        const found = created ?? (await this.find(wanted));
+        return found ? (after.get(found.id) ?? found) : undefined;
+      };
+      const change = await this.prepare(event, options, lookup);
+      if (change.kind === 'update') {
+        const attributes = await this.attributes(change.person, event, activeAfter(event, change.person), change.managerId);
+        after.set(change.person.id, { ...change.person, active: attributes.active !== false, attributes });
+      } else if (change.kind === 'create') {
+        const attributes = change.attributes;
+        after.set(link, { id: link, userName: String(attributes.userName), active: attributes.active !== false, version: 0, created: at, lastModified: at, attributes });
+      }
+    }
   }
 
   /** Applies the event; `due` means it comes from the scheduler and takes effect now. */
@@ -112,8 +133,8 @@ export class HrEventApplier {
     if (event.kind === 'hire' || event.kind === 'rehire') await this.cancelTermination(event, person);
   }
 
-  private async prepare(event: HrEvent, options: { due?: boolean }): Promise<PreparedChange> {
-    const person = await this.find(event);
+  private async prepare(event: HrEvent, options: { due?: boolean }, lookup = (wanted: HrEvent) => this.find(wanted)): Promise<PreparedChange> {
+    const person = await lookup(event);
     if (event.kind === 'terminate') {
       const timeZone = event.attributes.timezone ?? stringOr(person?.attributes.timezone);
       const effective = event.effectiveAt ? effectiveInstant(event.effectiveAt, timeZone) : Number.NaN;

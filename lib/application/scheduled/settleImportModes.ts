@@ -1,4 +1,5 @@
 import { isAccountLister } from '../../connector-sdk/Connector.js';
+import { ConnectorError } from '../../connector-sdk/ConnectorError.js';
 import type { ConnectorImport, ImportMode } from '../../domain/ConnectorImport.js';
 import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
 import type { Ledger } from '../../ledger/Ledger.js';
@@ -78,7 +79,9 @@ async function probe(deps: ImportModeDependencies, app: string): Promise<{ reado
     const empty = page.accounts.length === 0 && page.nextCursor === undefined;
     return { mode: empty ? { state: 'active', reason: 'no-accounts', since: now.toISOString() } : { state: 'importing', reason: 'accounts-found', since: now.toISOString() }, at: now };
   } catch (error) {
-    deps.logger.warn('Could not list a new connector\'s accounts; it stays in import mode and is listed again on the next recovery', { connector: app, error });
+    // The kind only: a vendor's error text may carry the names of the accounts it could not list.
+    const failure = error instanceof ConnectorError ? error.kind : 'error';
+    deps.logger.warn("Could not list a new connector's accounts; it stays in import mode and is listed again on the next recovery", { connector: app, failure });
     const now = at();
     return { mode: { state: 'importing', reason: 'listing-failed', since: now.toISOString() }, at: now };
   }

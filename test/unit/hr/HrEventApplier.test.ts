@@ -82,13 +82,34 @@ describe('HrEventApplier', () => {
     const { applier, directoryWrites, scheduler, ledger } = setup([ADA]);
 
     // Act
-    const refused = await refusal(applier.check(hire({ workEmail: `${'x'.repeat(300)}@example.com` }, 'E-9')));
-    await applier.check(hire({ workEmail: 'ada@example.com', title: 'Engineer' }));
-    await applier.check({ ...hire({}), kind: 'terminate', effectiveAt: '2099-01-01T00:00:00.000Z' });
+    const refused = await refusal(applier.check([hire({ workEmail: `${'x'.repeat(300)}@example.com` }, 'E-9')]));
+    await applier.check([hire({ workEmail: 'ada@example.com', title: 'Engineer' })]);
+    await applier.check([{ ...hire({}), kind: 'terminate', effectiveAt: '2099-01-01T00:00:00.000Z' }]);
 
     // Assess
     expect(refused.reason).toBe('invalid');
     expect([directoryWrites.create, directoryWrites.update, scheduler.schedule, scheduler.cancel, ledger.append].map((fn) => fn.mock.calls.length)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('checks each event of a batch on top of the ones before it: two halves that each fit refuse the batch when together they do not', async () => {
+    // Prepare: each event's title fills about 60% of what a person may hold; the second adds a note of the same size
+    const { applier, directoryWrites } = setup([ADA]);
+    const half = 'x'.repeat(60 * 1024);
+    const first = hire({ workEmail: 'ada@example.com', title: half });
+    const second = { ...hire({ workEmail: 'ada@example.com', department: half }), messageId: 'm-2' };
+    const newcomer = hire({ workEmail: 'new@example.com', title: half }, 'E-77');
+    const newcomerAgain = { ...hire({ workEmail: 'new@example.com', department: half }, 'E-77'), messageId: 'm-3' };
+
+    // Act
+    await applier.check([first]);
+    await applier.check([second]);
+    const together = await refusal(applier.check([first, second]));
+    const created = await refusal(applier.check([newcomer, newcomerAgain]));
+
+    // Assess
+    expect([together.reason, created.reason]).toEqual(['invalid', 'invalid']);
+    expect(together.message).toContain('too large to store');
+    expect([directoryWrites.create, directoryWrites.update].map((fn) => fn.mock.calls.length)).toEqual([0, 0]);
   });
 
   it('reports a userName taken meanwhile as a conflict, not as a store failure', async () => {
