@@ -55,7 +55,10 @@ export async function settleImportModes(deps: ImportModeDependencies, newApps: r
       app,
       detail: { state: mode.mode.state, reason: mode.mode.reason, ...(before ? { previous: before.reason } : {}) },
     });
-    if (mode.mode.reason === 'cannot-list') {
+    if (mode.failure !== undefined) {
+      // Once, when the app is first held: the retries every recovery tick say nothing until it answers.
+      deps.logger.warn("Could not list a new connector's accounts; it stays in import mode and is listed again on each recovery tick", { connector: app, failure: mode.failure });
+    } else if (mode.mode.reason === 'cannot-list') {
       deps.logger.warn('Connector cannot list its accounts: it starts active, and accounts its app already has cannot be imported or linked', { connector: app });
     } else if (mode.mode.state === 'importing') {
       deps.logger.info('Connector starts in import mode: import and approve its accounts before Perimeter provisions there', { connector: app, reason: mode.mode.reason });
@@ -64,7 +67,7 @@ export async function settleImportModes(deps: ImportModeDependencies, newApps: r
   return decided;
 }
 
-async function probe(deps: ImportModeDependencies, app: string): Promise<{ readonly mode: ImportMode; readonly at: Date }> {
+async function probe(deps: ImportModeDependencies, app: string): Promise<{ readonly mode: ImportMode; readonly at: Date; readonly failure?: string }> {
   const runtime = deps.connectors.get(app);
   const at = (): Date => deps.now?.() ?? new Date();
   const lister = runtime?.connector;
@@ -81,9 +84,8 @@ async function probe(deps: ImportModeDependencies, app: string): Promise<{ reado
   } catch (error) {
     // The kind only: a vendor's error text may carry the names of the accounts it could not list.
     const failure = error instanceof ConnectorError ? error.kind : 'error';
-    deps.logger.warn("Could not list a new connector's accounts; it stays in import mode and is listed again on the next recovery", { connector: app, failure });
     const now = at();
-    return { mode: { state: 'importing', reason: 'listing-failed', since: now.toISOString() }, at: now };
+    return { mode: { state: 'importing', reason: 'listing-failed', since: now.toISOString() }, at: now, failure };
   }
 }
 

@@ -77,8 +77,8 @@ describe('settleImportModes', () => {
 
   it('holds an app whose listing fails, then lists it again on each later settle until it answers', async () => {
     // Prepare
-    const apps: Record<string, AccountPage | Error> = { wiki: new Error('503') };
-    const { imports, ledger, settle } = world(apps);
+    const apps: Record<string, AccountPage | Error> = { wiki: new Error('503 for ada@example.com') };
+    const { imports, ledger, warnings, settle } = world(apps);
 
     // Act
     await settle(['wiki']);
@@ -96,6 +96,8 @@ describe('settleImportModes', () => {
       { state: 'importing', reason: 'listing-failed' },
       { state: 'active', reason: 'no-accounts', previous: 'listing-failed' },
     ]);
+    // Warned once, by the failure's kind only (the vendor's text may name people).
+    expect(warnings).toEqual([{ message: expect.stringContaining('Could not list'), fields: { connector: 'wiki', failure: 'error' } }]);
   });
 
   it('decides an app once when two processes settle it at once', async () => {

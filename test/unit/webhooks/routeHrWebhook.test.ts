@@ -20,8 +20,8 @@ const source: HrWebhookSource = {
 function setup(refuse: { check?: HrEventError; apply?: (employeeId: string) => HrEventError | undefined } = {}) {
   const written: string[] = [];
   const applier = {
-    check: vi.fn(async (hrEvent: HrEvent) => {
-      if (refuse.check && hrEvent.employeeId === 'bad') throw refuse.check;
+    check: vi.fn(async (hrEvents: readonly HrEvent[]) => {
+      if (refuse.check && hrEvents.some((hrEvent) => hrEvent.employeeId === 'bad')) throw refuse.check;
     }),
     apply: vi.fn(async (hrEvent: HrEvent) => {
       const error = refuse.apply?.(hrEvent.employeeId);
