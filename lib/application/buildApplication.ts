@@ -169,12 +169,13 @@ export function buildApplication(options: ApplicationOptions): Application {
   const jobStore = new DynamoJobStore(db, tables.operations);
   const accountImport = importAccountsJob({ connectors, directory, access, imports, parts: jobStore, ledger });
   // An app leaving import mode converges at once: applied only where the operator chose autoApply.
-  const convergeAfterImport = async (app: string, request: AdminRequest): Promise<{ readonly job: Job; readonly dryRun: boolean }> => {
+  const convergeAfterImport = async (app: string, budgetMs: number, request: AdminRequest): Promise<{ readonly job: Job; readonly dryRun: boolean }> => {
     const dryRun = !config.convergence.autoApply;
-    const { job } = await convergeDirectory({ connectors, runner: jobs, job: convergence }, { dryRun, app }, request);
+    const source = { channel: 'admin' as const, actor: request.actor, requestId: request.requestId, operation: request.operation };
+    const { job } = await jobs.start(convergence, { dryRun, app, source }, request.actor, budgetMs);
     return { job, dryRun };
   };
-  const importApproval = approveImportJob({ connectors, directory, access, imports, importing, parts: jobStore, ledger, converge: (run, by) => convergeAfterImport(run.app, by) });
+  const importApproval = approveImportJob({ connectors, directory, access, imports, importing, parts: jobStore, ledger, converge: (run, by) => convergeAfterImport(run.app, run.budgetMs, by) });
   const jobs = new JobRunner({ jobs: jobStore, scheduler, ledger }, [reconciliation, preview, convergence, accountImport, importApproval]);
   const importModes = { connectors, imports, importing, ledger, logger };
 

@@ -27,8 +27,11 @@ export interface ApproveImportDependencies extends LinkImportedAccountDependenci
   /** The report's lists. */
   readonly parts: Pick<JobStore, 'getPart'>;
   readonly ledger: Pick<Ledger, 'append'>;
-  /** Starts the app's convergence run once it leaves import mode (a dry run unless auto-applied). */
-  readonly converge: (input: { readonly app: string }, request: AdminRequest) => Promise<{ readonly job: Job; readonly dryRun: boolean }>;
+  /**
+   * Starts the app's convergence run once it leaves import mode (a dry run unless auto-applied),
+   * working on it for at most `budgetMs` (what is left of this slice) before it continues alone.
+   */
+  readonly converge: (input: { readonly app: string; readonly budgetMs: number }, request: AdminRequest) => Promise<{ readonly job: Job; readonly dryRun: boolean }>;
   readonly now?: () => Date;
 }
 
@@ -112,7 +115,8 @@ export function approveImportJob(deps: ApproveImportDependencies): JobDefinition
       deps.importing.forget();
       // What the import held back (accounts for people the policy gives the app, who hold none yet),
       // planned now instead of at each person's next event.
-      const run = await deps.converge({ app }, request);
+      // Within this slice's budget: a request that linked until its deadline must still answer in time.
+      const run = await deps.converge({ app, budgetMs: Math.max(0, deadline - now().getTime()) }, request);
       const result = { app, approval, convergence: { jobId: run.job.id, dryRun: run.dryRun } };
       return { done: true, result, detail: { ...result, skipped: all } };
     },

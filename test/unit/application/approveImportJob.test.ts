@@ -40,6 +40,7 @@ async function scene(perLink: number) {
   const runtime = { connector: { id: 'crm', type: 'memory' }, config: {} } as unknown as RuntimeConnector;
   const connectors = { get: (id: string) => (id === 'crm' ? runtime : undefined) };
   const converged: string[] = [];
+  const budgets: number[] = [];
   const importing = new ImportingApps({ imports, apps: () => ['crm'], now: () => clock.now });
   const job = approveImportJob({
     connectors,
@@ -49,17 +50,17 @@ async function scene(perLink: number) {
     importing,
     parts,
     ledger: append,
-    converge: async ({ app }) => (converged.push(app), { job: { id: 'converge-1' } as Job, dryRun: true }),
+    converge: async ({ app, budgetMs }) => (converged.push(app), budgets.push(budgetMs), { job: { id: 'converge-1' } as Job, dryRun: true }),
     now,
   });
   const runner = new JobRunner({ jobs: parts, scheduler: { schedule: async () => undefined }, ledger: append, now }, [job]);
-  return { clock, access, imports, importing, converged, ledger, runner, reportId: report.reportId, approve: () => approveAccountImport({ connectors, imports, runner, job }, { app: 'crm', reportId: report.reportId }, request) };
+  return { clock, access, imports, importing, converged, budgets, ledger, runner, reportId: report.reportId, approve: () => approveAccountImport({ connectors, imports, runner, job }, { app: 'crm', reportId: report.reportId }, request) };
 }
 
 describe('approving an import as a job', () => {
   it('links within the request when it fits, leaves import mode after the last link, and starts the convergence run', async () => {
     // Prepare
-    const { approve, access, importing, converged } = await scene(1);
+    const { approve, access, importing, converged, budgets } = await scene(1);
 
     // Act
     const outcome = await approve();
@@ -69,11 +70,13 @@ describe('approving an import as a job', () => {
     expect(await access.accountHolder('crm', 'A7')).toBe('p7');
     expect((await importing.list()).has('crm')).toBe(false);
     expect(converged).toEqual(['crm']);
+    // The convergence run gets what is left of the request's 20 s (20 links took 20 ms), not 20 s more.
+    expect(budgets).toEqual([20_000 - PEOPLE]);
   });
 
   it('continues a long approval in the background and stays importing until every link is made; asking again answers with the same job', async () => {
     // Prepare: each link takes 3 s of the request's 20 s budget
-    const { approve, access, imports, runner, converged } = await scene(3_000);
+    const { approve, access, imports, runner, converged, budgets } = await scene(3_000);
 
     // Act
     const first = await approve();
@@ -91,6 +94,7 @@ describe('approving an import as a job', () => {
     expect(await access.accountHolder('crm', 'A19')).toBe('p19');
     expect((await imports.get('crm'))?.mode).toMatchObject({ state: 'active', reason: 'approved' });
     expect(converged).toEqual(['crm']);
+    expect(budgets[0]).toBeLessThan(20_000);
     // Once approved, approving again does nothing.
     expect(await approve()).toMatchObject({ finished: true, alreadyApproved: true });
   });
