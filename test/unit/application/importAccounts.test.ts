@@ -126,15 +126,20 @@ describe('importAccounts', () => {
     const first = await importAccounts(dependencies, 'crm', request);
     const afterFirst = [...calls];
     const again = await importAccounts(dependencies, 'crm', request);
+    const second = await runner.resume(first.job.id, 20_000);
+    const reportAfterListing = await imports.get('crm');
     const job = await runner.resume(first.job.id, 20_000);
 
     // Assess: one page in the request, the next in the continuation, none listed twice or by the second ask
     expect(first.finished).toBe(false);
-    expect(continuations).toHaveLength(1);
+    // A continuation after each slice that did not finish.
+    expect(continuations).toHaveLength(2);
     expect([again.finished, again.job.id]).toEqual([false, first.job.id]);
     expect(afterFirst).toEqual(['limited', 'list first']);
     expect(calls).toEqual(['limited', 'list first', 'limited', 'list second']);
-    expect(job).toMatchObject({ status: 'succeeded', result: { app: 'crm', counts: { accounts: 3, linked: 1, unmatched: 1, alreadyLinked: 1 } } });
+    // The second slice listed past its deadline: the report is made by a third, with time of its own.
+    expect([second?.status, reportAfterListing]).toEqual(['running', undefined]);
+    expect(job).toMatchObject({ status: 'succeeded', slices: 3, result: { app: 'crm', counts: { accounts: 3, linked: 1, unmatched: 1, alreadyLinked: 1 } } });
     expect((await imports.get('crm'))?.report?.reportId).toBe((job?.result as { reportId: string }).reportId);
   });
 
