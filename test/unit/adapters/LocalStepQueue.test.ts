@@ -156,18 +156,16 @@ describe('LocalStepQueue and LocalScheduler on the embedded DynamoDB engine', ()
       // Prepare
       const queue = newQueue();
       const probe = await run(queue, { delayMs: 40 });
-      const begin = Date.now();
 
       // Act
       await queue.send([0, 1, 2].flatMap((n) => [step('p1', 'code', n), step('p1', 'chat', n), step('p2', 'code', n)]));
       await queue.drained();
-      const elapsed = Date.now() - begin;
 
-      // Assess: 9 steps of 40 ms in 3 groups take about 3 × 40 ms, not 9 × 40 ms.
+      // Assess: the three groups' steps overlap (three in flight at once, never two of a group).
+      // Counted, not timed: a wall-clock bound failed on a loaded CI machine.
       expect(probe.deliveries).toHaveLength(9);
       expect(probe.maxPerGroup()).toBe(1);
       expect(probe.maxInFlight()).toBe(3);
-      expect(elapsed).toBeLessThan(9 * 40);
       for (const group of ['p1#code', 'p1#chat', 'p2#code']) {
         expect(probe.deliveries.filter((d) => d.group === group).map((d) => d.stepId.split('-')[2])).toEqual(['0', '1', '2']);
       }
