@@ -11,6 +11,7 @@ import type { DirectoryStore } from '../ports/DirectoryStore.js';
 import { toPersonSnapshot } from '../directory/toPersonSnapshot.js';
 import { linkKeyOf } from '../connector-sdk/linkKeyOf.js';
 import { listAllAccounts } from './listAllAccounts.js';
+import { releaseAccountLink } from './releaseAccountLink.js';
 import type { EntitlementDrift, MissingAccess, OrphanAccount, ReconciliationReport, StaleLink } from './ReconciliationReport.js';
 
 export interface ReconcilerDependencies {
@@ -145,8 +146,7 @@ export class Reconciler {
         // import (it would call the account already linked) and audit reads of who holds what.
         staleLinks.push({ personId: row.personId, accountId: row.accountId });
         if (fix) {
-          await this.deps.access.unlinkAccount(row.personId, app, linkKeyOf(runtime.connector, row.accountId));
-          await this.deps.access.applyActual(row.personId, app, { status: 'deleted', at: checkedAt });
+          await releaseAccountLink(this.deps.access, { personId: row.personId, app, linkKey: linkKeyOf(runtime.connector, row.accountId) }, checkedAt);
           linksReleased++;
         }
       }

@@ -2,6 +2,7 @@ import { linkKeyOf } from '../../connector-sdk/linkKeyOf.js';
 import type { ConnectorRuntime } from '../../fanout/ConnectorRuntime.js';
 import type { Ledger } from '../../ledger/Ledger.js';
 import type { AccessStore } from '../../ports/AccessStore.js';
+import { releaseAccountLink } from '../../reconcile/releaseAccountLink.js';
 import type { ImportStore } from '../../ports/ImportStore.js';
 import type { JobStore } from '../../ports/JobStore.js';
 import type { AdminRequest } from '../AdminRequest.js';
@@ -42,8 +43,7 @@ export async function setAccountLink(
   if (input.action === 'unlink') {
     const holder = await deps.access.accountHolder(app, linkKey);
     if (holder === undefined) throw new OperationError('notFound', `Account ${accountId} of "${app}" is linked to nobody`);
-    await deps.access.unlinkAccount(holder, app, linkKey);
-    await deps.access.applyActual(holder, app, { status: 'deleted', at: now.toISOString() });
+    await releaseAccountLink(deps.access, { personId: holder, app, linkKey }, now.toISOString());
     await recordAdminAction(deps.ledger, request, { chain: `access#${holder}#${app}`, type: 'account.unlinked', personId: holder, app, detail: { accountId, reason } }, now);
     return { app, accountId, personId: holder, action: 'unlinked' };
   }
